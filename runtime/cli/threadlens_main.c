@@ -1,0 +1,48 @@
+/*
+ * threadlens — the command. Subcommands live with the part they drive; this
+ * file only dispatches. run/cc/report/view arrive with their issues and say
+ * so plainly until then.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+static int usage(FILE *f) {
+    fprintf(f,
+            "usage: threadlens <command> [args]\n"
+            "\n"
+            "commands:\n"
+            "  options               list the THREADLENS_* environment options and defaults\n"
+            "  version               print the version\n"
+            "  run [-o FILE] PROG    trace an unmodified program (not available yet)\n"
+            "  cc [ARGS]             compile with race instrumentation (not available yet)\n"
+            "  report [--json] FILE  findings and statistics (not available yet)\n"
+            "  view FILE             open the viewer (not available yet)\n"
+            "\n"
+            "Programs linked with libthreadlens write their trace to THREADLENS_OUT\n"
+            "(default threadlens-<pid>.json); open it in ui.perfetto.dev.\n");
+    return f == stderr ? 2 : 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return usage(stderr);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) return usage(stdout);
+    if (!strcmp(cmd, "options")) {
+        tl__options_print(1);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("threadlens %d.%d.%d\n", THREADLENS_VERSION_MAJOR, THREADLENS_VERSION_MINOR,
+               THREADLENS_VERSION_PATCH);
+        return 0;
+    }
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "cc") || !strcmp(cmd, "report") || !strcmp(cmd, "view")) {
+        fprintf(stderr, "threadlens: '%s' is not available in this version yet; "
+                        "link your program with libthreadlens and use the tl_* API\n", cmd);
+        return 2;
+    }
+    fprintf(stderr, "threadlens: unknown command '%s' (try 'threadlens --help')\n", cmd);
+    return 2;
+}

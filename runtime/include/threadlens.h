@@ -1,0 +1,269 @@
+/*
+ * threadlens.h — the public tl_* API of libthreadlens.
+ *
+ * Every call has pthreads semantics (same arguments, same return codes: 0 or
+ * an errno value) and is recorded into the trace named by THREADLENS_OUT.
+ * The upper-case-free names below are macros that pass the call site
+ * (file, line, function) to the *_at functions; call the *_at functions
+ * directly only from wrappers that forward their own caller's site.
+ *
+ * Thread-safety: every function may be called from any thread. Recording
+ * never blocks on a lock and never allocates; object init, thread creation
+ * and tl_intern() may allocate.
+ *
+ * Names passed to tl_phase_begin, tl_mark and tl_counter are kept by pointer
+ * and must stay valid for the life of the process (string literals, or the
+ * result of tl_intern()). Names passed to init and thread functions are copied.
+ */
+#ifndef THREADLENS_H
+#define THREADLENS_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TL_API __attribute__((visibility("default")))
+#else
+#define TL_API
+#endif
+
+#define THREADLENS_VERSION_MAJOR 0
+#define THREADLENS_VERSION_MINOR 1
+#define THREADLENS_VERSION_PATCH 0
+
+/* A call site. The TL_SITE macro makes one static instance per call site, so
+ * events carry a single pointer and no string is ever copied. */
+typedef struct tl_site {
+    const char *file;
+    const char *func;
+    int line;
+} tl_site;
+
+#if defined(__GNUC__)
+#define TL_SITE                                                                \
+    (__extension__({                                                           \
+        static const tl_site tl__site_ = {__FILE__, __func__, __LINE__};        \
+        &tl__site_;                                                            \
+    }))
+#else
+#define TL_SITE ((const tl_site *)0)
+#endif
+
+/* ---- threads -------------------------------------------------------------- */
+
+typedef struct tl_thread {
+    pthread_t handle;
+    uint32_t id; /* the small id shown as tid in the trace (1 = first thread) */
+} tl_thread;
+
+/* Starts fn(arg) on a new thread named `name` (NULL: "thread@file:line").
+ * attr may be NULL. Returns 0 or an errno value; *t is set on success. */
+TL_API int tl_thread_create_at(tl_thread *t, const pthread_attr_t *attr,
+                               const char *name, void *(*fn)(void *), void *arg,
+                               const tl_site *site);
+TL_API int tl_thread_join_at(tl_thread t, void **result, const tl_site *site);
+/* Detached threads are the seeds' daemon threads: nobody joins them, and the
+ * trace still closes their slices when the process exits. */
+TL_API int tl_thread_detach_at(tl_thread t, const tl_site *site);
+TL_API void tl_thread_exit_at(void *result, const tl_site *site) __attribute__((noreturn));
+/* Renames the calling thread (copied, at most 63 bytes kept). Returns 0. */
+TL_API int tl_thread_set_name(const char *name);
+/* The calling thread's trace id; registers the thread on first use. */
+TL_API uint32_t tl_thread_self_id(void);
+
+#define tl_thread_create(t, name, fn, arg) tl_thread_create_at((t), NULL, (name), (fn), (arg), TL_SITE)
+#define tl_thread_create_attr(t, attr, name, fn, arg) tl_thread_create_at((t), (attr), (name), (fn), (arg), TL_SITE)
+#define tl_thread_join(t, res) tl_thread_join_at((t), (res), TL_SITE)
+#define tl_thread_detach(t) tl_thread_detach_at((t), TL_SITE)
+#define tl_thread_exit(res) tl_thread_exit_at((res), TL_SITE)
+
+/* ---- mutexes -------------------------------------------------------------- */
+
+typedef enum tl_mutex_kind {
+    TL_MUTEX_NORMAL = 0,
+    TL_MUTEX_RECURSIVE = 1,  /* the seeds' RLock */
+    TL_MUTEX_ERRORCHECK = 2
+} tl_mutex_kind;
+
+/* The id fields are owned by the runtime; 0 means "not registered yet", so a
+ * zero-filled static object works and is registered on first use. */
+typedef struct tl_mutex {
+    pthread_mutex_t m;
+    uint32_t id;
+    uint32_t kind;
+} tl_mutex;
+
+#define TL_MUTEX_INITIALIZER {PTHREAD_MUTEX_INITIALIZER, 0, TL_MUTEX_NORMAL}
+
+TL_API int tl_mutex_init_at(tl_mutex *m, tl_mutex_kind kind, const char *name, const tl_site *site);
+TL_API int tl_mutex_lock_at(tl_mutex *m, const tl_site *site);
+TL_API int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site);
+/* abstime is CLOCK_REALTIME, as for pthread_mutex_timedlock. */
+TL_API int tl_mutex_timedlock_at(tl_mutex *m, const struct timespec *abstime, const tl_site *site);
+TL_API int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site);
+TL_API int tl_mutex_destroy_at(tl_mutex *m, const tl_site *site);
+
+#define tl_mutex_init(m, kind, name) tl_mutex_init_at((m), (kind), (name), TL_SITE)
+#define tl_mutex_lock(m) tl_mutex_lock_at((m), TL_SITE)
+#define tl_mutex_trylock(m) tl_mutex_trylock_at((m), TL_SITE)
+#define tl_mutex_timedlock(m, abstime) tl_mutex_timedlock_at((m), (abstime), TL_SITE)
+#define tl_mutex_unlock(m) tl_mutex_unlock_at((m), TL_SITE)
+#define tl_mutex_destroy(m) tl_mutex_destroy_at((m), TL_SITE)
+
+/* ---- read/write locks ----------------------------------------------------- */
+
+typedef struct tl_rwlock {
+    pthread_rwlock_t rw;
+    uint32_t id;
+    uint32_t pad_;
+} tl_rwlock;
+
+#define TL_RWLOCK_INITIALIZER {PTHREAD_RWLOCK_INITIALIZER, 0, 0}
+
+TL_API int tl_rwlock_init_at(tl_rwlock *l, const char *name, const tl_site *site);
+TL_API int tl_rwlock_rdlock_at(tl_rwlock *l, const tl_site *site);
+TL_API int tl_rwlock_wrlock_at(tl_rwlock *l, const tl_site *site);
+TL_API int tl_rwlock_tryrdlock_at(tl_rwlock *l, const tl_site *site);
+TL_API int tl_rwlock_trywrlock_at(tl_rwlock *l, const tl_site *site);
+TL_API int tl_rwlock_timedrdlock_at(tl_rwlock *l, const struct timespec *abstime, const tl_site *site);
+TL_API int tl_rwlock_timedwrlock_at(tl_rwlock *l, const struct timespec *abstime, const tl_site *site);
+TL_API int tl_rwlock_unlock_at(tl_rwlock *l, const tl_site *site);
+TL_API int tl_rwlock_destroy_at(tl_rwlock *l, const tl_site *site);
+
+#define tl_rwlock_init(l, name) tl_rwlock_init_at((l), (name), TL_SITE)
+#define tl_rwlock_rdlock(l) tl_rwlock_rdlock_at((l), TL_SITE)
+#define tl_rwlock_wrlock(l) tl_rwlock_wrlock_at((l), TL_SITE)
+#define tl_rwlock_tryrdlock(l) tl_rwlock_tryrdlock_at((l), TL_SITE)
+#define tl_rwlock_trywrlock(l) tl_rwlock_trywrlock_at((l), TL_SITE)
+#define tl_rwlock_timedrdlock(l, abstime) tl_rwlock_timedrdlock_at((l), (abstime), TL_SITE)
+#define tl_rwlock_timedwrlock(l, abstime) tl_rwlock_timedwrlock_at((l), (abstime), TL_SITE)
+#define tl_rwlock_unlock(l) tl_rwlock_unlock_at((l), TL_SITE)
+#define tl_rwlock_destroy(l) tl_rwlock_destroy_at((l), TL_SITE)
+
+/* ---- spinlocks ------------------------------------------------------------ */
+
+typedef struct tl_spinlock {
+    pthread_spinlock_t s;
+    uint32_t id;
+} tl_spinlock;
+
+TL_API int tl_spin_init_at(tl_spinlock *s, const char *name, const tl_site *site);
+TL_API int tl_spin_lock_at(tl_spinlock *s, const tl_site *site);
+TL_API int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site);
+TL_API int tl_spin_unlock_at(tl_spinlock *s, const tl_site *site);
+TL_API int tl_spin_destroy_at(tl_spinlock *s, const tl_site *site);
+
+#define tl_spin_init(s, name) tl_spin_init_at((s), (name), TL_SITE)
+#define tl_spin_lock(s) tl_spin_lock_at((s), TL_SITE)
+#define tl_spin_trylock(s) tl_spin_trylock_at((s), TL_SITE)
+#define tl_spin_unlock(s) tl_spin_unlock_at((s), TL_SITE)
+#define tl_spin_destroy(s) tl_spin_destroy_at((s), TL_SITE)
+
+/* ---- condition variables -------------------------------------------------- */
+
+typedef struct tl_cond {
+    pthread_cond_t c;
+    uint32_t id;
+    uint32_t pad_;
+} tl_cond;
+
+#define TL_COND_INITIALIZER {PTHREAD_COND_INITIALIZER, 0, 0}
+
+TL_API int tl_cond_init_at(tl_cond *c, const char *name, const tl_site *site);
+TL_API int tl_cond_wait_at(tl_cond *c, tl_mutex *m, const tl_site *site);
+/* abstime is CLOCK_REALTIME. Returns ETIMEDOUT on timeout. */
+TL_API int tl_cond_timedwait_at(tl_cond *c, tl_mutex *m, const struct timespec *abstime, const tl_site *site);
+TL_API int tl_cond_signal_at(tl_cond *c, const tl_site *site);
+TL_API int tl_cond_broadcast_at(tl_cond *c, const tl_site *site);
+TL_API int tl_cond_destroy_at(tl_cond *c, const tl_site *site);
+
+#define tl_cond_init(c, name) tl_cond_init_at((c), (name), TL_SITE)
+#define tl_cond_wait(c, m) tl_cond_wait_at((c), (m), TL_SITE)
+#define tl_cond_timedwait(c, m, abstime) tl_cond_timedwait_at((c), (m), (abstime), TL_SITE)
+#define tl_cond_signal(c) tl_cond_signal_at((c), TL_SITE)
+#define tl_cond_broadcast(c) tl_cond_broadcast_at((c), TL_SITE)
+#define tl_cond_destroy(c) tl_cond_destroy_at((c), TL_SITE)
+
+/* ---- counting semaphores (return -1 and set errno, like sem_*) ------------ */
+
+typedef struct tl_sem {
+    sem_t s;
+    uint32_t id;
+    uint32_t pad_;
+} tl_sem;
+
+TL_API int tl_sem_init_at(tl_sem *s, unsigned value, const char *name, const tl_site *site);
+TL_API int tl_sem_wait_at(tl_sem *s, const tl_site *site);
+TL_API int tl_sem_trywait_at(tl_sem *s, const tl_site *site);
+TL_API int tl_sem_timedwait_at(tl_sem *s, const struct timespec *abstime, const tl_site *site);
+TL_API int tl_sem_post_at(tl_sem *s, const tl_site *site);
+TL_API int tl_sem_destroy_at(tl_sem *s, const tl_site *site);
+
+#define tl_sem_init(s, value, name) tl_sem_init_at((s), (value), (name), TL_SITE)
+#define tl_sem_wait(s) tl_sem_wait_at((s), TL_SITE)
+#define tl_sem_trywait(s) tl_sem_trywait_at((s), TL_SITE)
+#define tl_sem_timedwait(s, abstime) tl_sem_timedwait_at((s), (abstime), TL_SITE)
+#define tl_sem_post(s) tl_sem_post_at((s), TL_SITE)
+#define tl_sem_destroy(s) tl_sem_destroy_at((s), TL_SITE)
+
+/* ---- barriers ------------------------------------------------------------- */
+
+typedef struct tl_barrier {
+    pthread_barrier_t b;
+    uint32_t id;
+    uint32_t count;
+} tl_barrier;
+
+TL_API int tl_barrier_init_at(tl_barrier *b, unsigned count, const char *name, const tl_site *site);
+/* Returns PTHREAD_BARRIER_SERIAL_THREAD to one thread, 0 to the others. */
+TL_API int tl_barrier_wait_at(tl_barrier *b, const tl_site *site);
+TL_API int tl_barrier_destroy_at(tl_barrier *b, const tl_site *site);
+
+#define tl_barrier_init(b, count, name) tl_barrier_init_at((b), (count), (name), TL_SITE)
+#define tl_barrier_wait(b) tl_barrier_wait_at((b), TL_SITE)
+#define tl_barrier_destroy(b) tl_barrier_destroy_at((b), TL_SITE)
+
+/* ---- sleeping ------------------------------------------------------------- */
+
+/* Sleeps like nanosleep (restarting after signals) and shows "sleeping". */
+TL_API void tl_sleep_ns_at(uint64_t ns, const tl_site *site);
+#define tl_sleep_ns(ns) tl_sleep_ns_at((ns), TL_SITE)
+#define tl_sleep_ms(ms) tl_sleep_ns_at((uint64_t)(ms) * 1000000u, TL_SITE)
+
+/* ---- the program's own marks ---------------------------------------------- */
+
+/* Phases nest per thread (end closes the innermost); the name is kept by
+ * pointer (see top of file). */
+TL_API void tl_phase_begin_at(const char *name, const tl_site *site);
+TL_API void tl_phase_end_at(const tl_site *site);
+TL_API void tl_mark_at(const char *name, const tl_site *site);
+/* One process-wide series per name; NaN and infinities are ignored. */
+TL_API void tl_counter_at(const char *name, double value, const tl_site *site);
+
+#define tl_phase_begin(name) tl_phase_begin_at((name), TL_SITE)
+#define tl_phase_end() tl_phase_end_at(TL_SITE)
+#define tl_mark(name) tl_mark_at((name), TL_SITE)
+#define tl_counter(name, value) tl_counter_at((name), (value), TL_SITE)
+
+/* Returns a copy of s that lives until exit; equal strings give one pointer.
+ * Allocates and locks: call it once per name, not per event. NULL on ENOMEM. */
+TL_API const char *tl_intern(const char *s);
+
+/* ---- control -------------------------------------------------------------- */
+
+/* Writes everything recorded so far to the trace file and returns when it is
+ * on disk. Tracing continues. */
+TL_API void tl_flush(void);
+/* The trace path for this process ("" while tracing is off). */
+TL_API const char *tl_trace_path(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* THREADLENS_H */

@@ -1,0 +1,282 @@
+/*
+ * tl_internal.h — what the runtime's files share. Never installed.
+ *
+ * Ground rules for everything under runtime/src:
+ * - Only pthreads and libc. No stdio, malloc or locks on the recording path
+ *   (tl__record and what it inlines); those belong to setup and the writer.
+ * - Shared internals are tl__module_verb() and TL_INTERNAL (hidden), so an
+ *   LD_PRELOAD build exports nothing but the public API; the rest is static.
+ * - Our own pthread locks failing is a bug: tl__die() with a message.
+ * - Every stderr line starts with "threadlens: ".
+ */
+#ifndef TL_INTERNAL_H
+#define TL_INTERNAL_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+#include "threadlens.h"
+#include "tl_event.h"
+
+#define TL_INTERNAL __attribute__((visibility("hidden")))
+#define TL_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TL_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define TL_NAME_MAX 64
+
+/* ---- options (tl_options.c; the table is tl_options.inc) ------------------ */
+
+/* Option value types: STR (const char *, never NULL), UINT (a number in
+ * [lo, hi]), BOOL (0/1), CHOICE (an index into the '|'-separated def). */
+#define TL_OPT_CTYPE_STR const char *
+#define TL_OPT_CTYPE_UINT uint64_t
+#define TL_OPT_CTYPE_BOOL int
+#define TL_OPT_CTYPE_CHOICE int
+
+typedef struct tl_options {
+#define TL_OPTION(type, field, env, def, lo, hi, help) TL_OPT_CTYPE_##type field;
+#include "tl_options.inc"
+#undef TL_OPTION
+} tl_options;
+
+enum { TL_CLOCK_AUTO = 0, TL_CLOCK_TSC = 1, TL_CLOCK_MONOTONIC = 2 };
+
+/* Fills *o from the environment; a bad value warns once, naming the
+ * variable, and keeps the default. Not thread-safe: call once at init. */
+TL_INTERNAL void tl__options_load(tl_options *o);
+/* Writes the option table (variable, default, meaning) to fd. */
+TL_INTERNAL void tl__options_print(int fd);
+
+/* ---- clock (tl_clock.c) --------------------------------------------------- */
+
+extern TL_INTERNAL int tl__clock_tsc; /* 1: tl__now() returns TSC ticks */
+
+/* Raw ticks: TSC where an invariant TSC was confirmed, else CLOCK_MONOTONIC
+ * nanoseconds. Only tl__clock_to_ns gives them a unit. */
+static inline uint64_t tl__now(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (TL_LIKELY(tl__clock_tsc)) return __rdtsc();
+#endif
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Chooses the clock (mode: TL_CLOCK_*), records the trace's time zero and,
+ * for the TSC, measures its rate (2 ms). Returns 0, or -1 when the TSC was
+ * asked for but is not invariant (then CLOCK_MONOTONIC is used). */
+TL_INTERNAL int tl__clock_init(int mode);
+/* Nanoseconds since the trace's time zero (0 for ticks before it). */
+TL_INTERNAL uint64_t tl__clock_to_ns(uint64_t ticks);
+TL_INTERNAL const char *tl__clock_name(void);
+
+/* ---- threads (tl_registry.c) ---------------------------------------------- */
+
+/*
+ * One record per thread that ever recorded; ids are 1..N in registration
+ * order and never reused (the trace's tid). The ring is single-producer
+ * (the thread itself) single-consumer (the writer): head is published with
+ * release, tail with release, each read with acquire by the other side.
+ */
+typedef struct tl_thread_rec {
+    /* producer side: written only by the owning thread */
+    tl_event *ring;
+    uint64_t mask;         /* ring size - 1 (a power of two) */
+    uint64_t head_local;   /* next slot to fill */
+    uint64_t tail_cache;   /* last tail seen by the producer */
+    volatile sig_atomic_t in_record; /* a signal handler must not nest */
+    _Atomic uint64_t head; /* events published */
+    _Atomic uint64_t tail; /* events consumed by the writer */
+    _Atomic uint64_t dropped;  /* events lost to a full ring or nesting */
+    _Atomic int ended;         /* 1 after THREAD_END was published */
+    _Atomic int drained;       /* writer: ended and everything consumed */
+    uint32_t id;
+    uint32_t creator;          /* id of the creating thread, 0 = adopted */
+    const tl_site *create_site;
+    pthread_t handle;
+    char name[TL_NAME_MAX];    /* guarded by the registry lock */
+} tl_thread_rec;
+
+extern TL_INTERNAL __thread tl_thread_rec *tl__tls_self
+    __attribute__((tls_model("initial-exec")));
+
+/* The calling thread's record, registering it (with a generic name, or
+ * "main" for the process's first thread) on first use; NULL while tracing
+ * is off or finished. May allocate on the first call only. */
+TL_INTERNAL tl_thread_rec *tl__self_slow(void);
+static inline tl_thread_rec *tl__self(void) {
+    tl_thread_rec *t = tl__tls_self;
+    return TL_LIKELY(t != NULL) ? t : tl__self_slow();
+}
+
+/* For tl_thread_create: a record for a thread about to be created, with its
+ * id assigned (the creator puts it in THREAD_CREATE). NULL when tracing is
+ * off or memory is short; then the thread is adopted when it first records. */
+TL_INTERNAL tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator,
+                                              const tl_site *site);
+/* For a prepared record whose pthread_create failed. */
+TL_INTERNAL void tl__thread_abandon(tl_thread_rec *t);
+/* In the new thread, first thing: binds rec to it and records THREAD_START. */
+TL_INTERNAL void tl__thread_attach(tl_thread_rec *t);
+/* Records THREAD_END for the calling thread and stops its recording.
+ * Safe to call twice (the second call does nothing). */
+TL_INTERNAL void tl__thread_end(void);
+/* Looks a thread up by trace id (NULL if unknown). Records are never freed. */
+TL_INTERNAL tl_thread_rec *tl__thread_get(uint32_t id);
+TL_INTERNAL uint32_t tl__thread_count(void);
+/* Copies a thread's current name into out (TL_NAME_MAX bytes). */
+TL_INTERNAL void tl__thread_name(uint32_t id, char *out);
+TL_INTERNAL void tl__thread_rename(tl_thread_rec *t, const char *name);
+/* Writer: takes back the ring of an ended, fully drained thread. */
+TL_INTERNAL void tl__ring_recycle(tl_thread_rec *t);
+
+/* ---- objects (tl_registry.c) ---------------------------------------------- */
+
+typedef enum tl_obj_kind {
+    TL_OBJ_MUTEX,
+    TL_OBJ_RWLOCK,
+    TL_OBJ_SPIN,
+    TL_OBJ_COND,
+    TL_OBJ_SEM,
+    TL_OBJ_BARRIER,
+    TL_OBJ__COUNT
+} tl_obj_kind;
+
+typedef struct tl_obj {
+    uint32_t id;
+    uint8_t kind;      /* tl_obj_kind */
+    uint8_t subkind;   /* tl_mutex_kind for mutexes */
+    uint64_t addr;     /* the program's object */
+    uint64_t init_value; /* semaphore value, barrier count */
+    const tl_site *site; /* where it was created (may be NULL) */
+    char name[TL_NAME_MAX]; /* given, else "mutex@file.c:12", else "mutex #3" */
+} tl_obj;
+
+/* Registers a new object and records OBJ_INIT; returns its id, or 0 when
+ * tracing is off or memory is short (then its events are not recorded). */
+TL_INTERNAL uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr,
+                                      const char *name, const tl_site *site,
+                                      uint64_t init_value);
+/* The id in *idp, registering the object first if *idp is 0 (static
+ * initializers, or an object initialized before tracing started). Two
+ * threads racing here get the same id. */
+TL_INTERNAL uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind,
+                                  const void *addr, const tl_site *site);
+/* Registry entry by id; NULL for 0 or unknown. Entries are never freed. */
+TL_INTERNAL const tl_obj *tl__obj_get(uint32_t id);
+TL_INTERNAL const char *tl__obj_kind_name(unsigned kind);
+
+/* ---- recording (tl_record.c) ---------------------------------------------- */
+
+extern TL_INTERNAL _Atomic uint64_t tl__seq;
+
+/* Slow path of tl__record when the ring is full: waits up to
+ * THREADLENS_FULL_WAIT_US for the writer, then gives up. Returns 1 when
+ * there is room now. */
+TL_INTERNAL int tl__ring_wait_room(tl_thread_rec *t);
+/* Asks the writer to drain now (async-signal-safe). */
+TL_INTERNAL void tl__writer_kick(void);
+extern TL_INTERNAL _Atomic int tl__writer_sleeping;
+
+/* Appends one event to the calling thread's ring. Never blocks on a lock and
+ * never allocates; when the ring stays full it drops the event and counts
+ * it. Sync kinds take their sequence number here, after the room check, so
+ * a number is never taken for a dropped event. */
+static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
+                                 uint64_t arg, unsigned aux, unsigned flags,
+                                 const tl_site *site, uint64_t val) {
+    if (TL_UNLIKELY(t->in_record)) { /* a signal handler interrupted us */
+        atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
+        return;
+    }
+    t->in_record = 1;
+    uint64_t head = t->head_local;
+    if (TL_UNLIKELY(head - t->tail_cache > t->mask)) {
+        t->tail_cache = atomic_load_explicit(&t->tail, memory_order_acquire);
+        if (head - t->tail_cache > t->mask && !tl__ring_wait_room(t)) {
+            atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
+            t->in_record = 0;
+            return;
+        }
+    }
+    tl_event *e = &t->ring[head & t->mask];
+    e->ts = tl__now();
+    e->seq = tl__kind_is_sync(kind)
+                 ? atomic_fetch_add_explicit(&tl__seq, 1, memory_order_relaxed)
+                 : val;
+    e->site = (uint64_t)(uintptr_t)site;
+    e->arg = arg;
+    e->obj = obj;
+    e->kind = (uint8_t)kind;
+    e->flags = (uint8_t)flags;
+    e->aux = (uint16_t)aux;
+    t->head_local = head + 1;
+    atomic_store_explicit(&t->head, head + 1, memory_order_release);
+    /* Wake a sleeping writer once per quarter ring, so a busy thread is
+     * drained before it fills up rather than after. */
+    if (TL_UNLIKELY(((head + 1) & (t->mask >> 2)) == 0) &&
+        atomic_load_explicit(&tl__writer_sleeping, memory_order_relaxed))
+        tl__writer_kick();
+    t->in_record = 0;
+}
+
+/* Records one event for the calling thread (no-op while tracing is off). */
+static inline void tl__record(unsigned kind, uint32_t obj, uint64_t arg, unsigned aux,
+                              unsigned flags, const tl_site *site) {
+    tl_thread_rec *t = tl__self();
+    if (TL_LIKELY(t != NULL)) tl__record_in(t, kind, obj, arg, aux, flags, site, 0);
+}
+
+/* ---- process lifecycle (tl_init.c) ---------------------------------------- */
+
+typedef struct tl_global {
+    tl_options opt;
+    _Atomic int state;          /* TL_STATE_* */
+    char path[4096];            /* the trace file, after %p expansion */
+    uint64_t pid;
+} tl_global;
+
+enum { TL_STATE_UNINIT = 0, TL_STATE_ON = 1, TL_STATE_OFF = 2, TL_STATE_DONE = 3 };
+
+extern TL_INTERNAL tl_global tl__g;
+
+/* Starts tracing once per process (idempotent, thread-safe). Returns 1 when
+ * tracing is on afterwards. */
+TL_INTERNAL int tl__init(void);
+/* Flushes everything, closes the trace and prints the summary; later events
+ * are dropped. Idempotent; called at exit and from fatal-signal handlers. */
+TL_INTERNAL void tl__finish(void);
+
+/* Writes "threadlens: <msg>\n" to stderr without stdio. */
+TL_INTERNAL void tl__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+TL_INTERNAL void tl__die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Our own locks: failure is a bug in threadlens, never the program's. */
+TL_INTERNAL void tl__lock(pthread_mutex_t *m);
+TL_INTERNAL void tl__unlock(pthread_mutex_t *m);
+
+/* ---- writer (tl_writer.c) ------------------------------------------------- */
+
+/* Opens the trace file and starts the writer thread. Returns 0 or -errno. */
+TL_INTERNAL int tl__writer_start(const char *path);
+/* Drains everything published so far and writes it; returns when written. */
+TL_INTERNAL void tl__writer_flush(void);
+/* Final drain: closes every open slice at the current time, writes the
+ * closing bracket and stops the writer thread. Safe from a signal handler on
+ * any thread but the writer's. */
+TL_INTERNAL void tl__writer_finish(void);
+
+typedef struct tl_writer_stats {
+    uint64_t events;    /* records processed */
+    uint64_t dropped;   /* records lost (full rings, signal nesting) */
+    uint64_t bytes;     /* written to the file */
+    uint32_t threads;
+} tl_writer_stats;
+TL_INTERNAL void tl__writer_stats(tl_writer_stats *out);
+
+#endif /* TL_INTERNAL_H */

@@ -1,0 +1,110 @@
+/*
+ * tl_mutex.c — tl_mutex_*: pthread mutexes, recorded.
+ *
+ * Owns the mapping of tl_mutex_kind to pthread mutex types and the
+ * try-first acquisition: a trylock that succeeds is an uncontended
+ * LOCK_ACQUIRE (TL_EVF_TRY); only a failed try records LOCK_WAIT before the
+ * real blocking call, so the trace shows waiting exactly when it happened.
+ * Every function returns what the pthread call returned.
+ */
+#include <errno.h>
+
+#include "tl_internal.h"
+
+/* Statically initialized mutexes register on first use with their kind. */
+static uint32_t mutex_id(tl_mutex *m, const tl_site *site) {
+    return tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m, site);
+}
+
+/* No default: a new tl_mutex_kind fails the build here (-Wswitch). */
+static int mutex_pthread_type(tl_mutex_kind kind, int *type) {
+    switch (kind) {
+    case TL_MUTEX_NORMAL: *type = PTHREAD_MUTEX_DEFAULT; return 0;
+    case TL_MUTEX_RECURSIVE: *type = PTHREAD_MUTEX_RECURSIVE; return 0;
+    case TL_MUTEX_ERRORCHECK: *type = PTHREAD_MUTEX_ERRORCHECK; return 0;
+    }
+    return EINVAL;
+}
+
+static int mutex_init_typed(pthread_mutex_t *pm, int type) {
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc != 0) return rc;
+    rc = pthread_mutexattr_settype(&attr, type);
+    if (rc == 0) rc = pthread_mutex_init(pm, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return rc;
+}
+
+/* The slow path after a failed try. Any try failure lands here, not only
+ * EBUSY: the real blocking call then returns the error the program would
+ * have seen (EINVAL, EAGAIN on recursion overflow, ...). */
+static int mutex_block(tl_mutex *m, uint32_t id, const struct timespec *abstime,
+                       const tl_site *site) {
+    tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
+    int rc = abstime ? pthread_mutex_timedlock(&m->m, abstime) : pthread_mutex_lock(&m->m);
+    if (rc == 0)
+        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, 0, site);
+    else
+        tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, TL_MODE_WRITE, 0, site);
+    return rc;
+}
+
+/* lock and timedlock; abstime NULL blocks without limit. */
+static int mutex_acquire(tl_mutex *m, const struct timespec *abstime, const tl_site *site) {
+    uint32_t id = mutex_id(m, site);
+    if (pthread_mutex_trylock(&m->m) == 0) {
+        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+        return 0;
+    }
+    return mutex_block(m, id, abstime, site);
+}
+
+int tl_mutex_init_at(tl_mutex *m, tl_mutex_kind kind, const char *name, const tl_site *site) {
+    int type;
+    int rc = mutex_pthread_type(kind, &type);
+    if (rc != 0) return rc;
+    rc = mutex_init_typed(&m->m, type);
+    if (rc != 0) return rc;
+    m->kind = (uint32_t)kind;
+    uint32_t id = tl__obj_register(TL_OBJ_MUTEX, (unsigned)kind, m, name, site, 0);
+    __atomic_store_n(&m->id, id, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int tl_mutex_lock_at(tl_mutex *m, const tl_site *site) {
+    return mutex_acquire(m, NULL, site);
+}
+
+int tl_mutex_timedlock_at(tl_mutex *m, const struct timespec *abstime, const tl_site *site) {
+    return mutex_acquire(m, abstime, site);
+}
+
+/* EBUSY (or any failure) records nothing: the program did not wait. A
+ * recursive re-entry succeeds and is a LOCK_ACQUIRE; the writer counts depth. */
+int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
+    uint32_t id = mutex_id(m, site);
+    int rc = pthread_mutex_trylock(&m->m);
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+    return rc;
+}
+
+/* Recorded before the real unlock so its sequence number is taken while the
+ * lock is still held; a failing unlock (EPERM) is left for the writer. */
+int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site) {
+    tl__record(TL_EV_LOCK_RELEASE, mutex_id(m, site), 0, 0, 0, site);
+    return pthread_mutex_unlock(&m->m);
+}
+
+/* OBJ_DESTROY goes first: once destroyed, the address may be re-initialized
+ * by another thread and must not see our event after its OBJ_INIT. A mutex
+ * that never registered has nothing to close. The id is cleared even when
+ * the destroy fails, since the trace has already closed it; later use
+ * registers a new object. */
+int tl_mutex_destroy_at(tl_mutex *m, const tl_site *site) {
+    uint32_t id = __atomic_load_n(&m->id, __ATOMIC_ACQUIRE);
+    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
+    int rc = pthread_mutex_destroy(&m->m);
+    __atomic_store_n(&m->id, 0, __ATOMIC_RELEASE);
+    return rc;
+}

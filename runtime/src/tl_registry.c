@@ -1,0 +1,279 @@
+/*
+ * tl_registry.c — thread and object records.
+ *
+ * Ids are dense (1..N) and never reused, so the trace's tids and object ids
+ * are stable for the whole run even when the system reuses thread ids or
+ * addresses. Records live until exit; both tables are chunked arrays whose
+ * slots are published with release stores, so the writer can look any id up
+ * without a lock. Registration takes the registry lock: it happens once per
+ * thread or object, never per event.
+ *
+ * A thread's ring is owned by the thread until it ends; the writer returns
+ * drained rings here (tl__ring_recycle) so programs that create thousands of
+ * short threads reuse a few rings.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tl_internal.h"
+
+#define CHUNK_BITS 10
+#define CHUNK (1u << CHUNK_BITS)
+#define MAX_CHUNKS 4096 /* 4M threads or objects per run */
+
+typedef _Atomic(tl_thread_rec *) thread_slot;
+typedef _Atomic(tl_obj *) obj_slot;
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(thread_slot *) thread_chunks[MAX_CHUNKS];
+static _Atomic(obj_slot *) obj_chunks[MAX_CHUNKS];
+static _Atomic uint32_t thread_count, obj_count;
+static tl_event *free_rings; /* singly linked through the first event */
+static pthread_key_t exit_key;
+static int exit_key_ok;
+static __thread int tls_ended __attribute__((tls_model("initial-exec")));
+
+TL_INTERNAL __thread tl_thread_rec *tl__tls_self __attribute__((tls_model("initial-exec")));
+
+/* ---- generic chunked tables ------------------------------------------------ */
+
+/* Returns the slot for id, allocating its chunk (under reg_lock). */
+static void *table_slot(_Atomic(void *) *chunks, uint32_t id, size_t slot_size) {
+    uint32_t c = id >> CHUNK_BITS;
+    if (c >= MAX_CHUNKS) return NULL;
+    char *chunk = atomic_load_explicit(&chunks[c], memory_order_acquire);
+    if (!chunk) {
+        chunk = calloc(CHUNK, slot_size);
+        if (!chunk) return NULL;
+        atomic_store_explicit(&chunks[c], chunk, memory_order_release);
+    }
+    return chunk + (size_t)(id & (CHUNK - 1)) * slot_size;
+}
+
+static void *table_peek(_Atomic(void *) *chunks, uint32_t id, size_t slot_size) {
+    uint32_t c = id >> CHUNK_BITS;
+    if (c >= MAX_CHUNKS) return NULL;
+    char *chunk = atomic_load_explicit(&chunks[c], memory_order_acquire);
+    return chunk ? chunk + (size_t)(id & (CHUNK - 1)) * slot_size : NULL;
+}
+
+/* ---- threads --------------------------------------------------------------- */
+
+static void on_thread_exit(void *rec) {
+    if (rec && tl__tls_self == rec) tl__thread_end();
+}
+
+static void make_exit_key(void) {
+    exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
+}
+
+static uint64_t ring_size(void) {
+    uint64_t want = tl__g.opt.buffer_events, n = 1024;
+    while (n < want) n <<= 1;
+    return n;
+}
+
+/* Takes a recycled ring or allocates one. Called with reg_lock held. */
+static tl_event *ring_get(uint64_t n) {
+    tl_event *r = free_rings;
+    if (r) {
+        memcpy(&free_rings, r, sizeof free_rings);
+        return r;
+    }
+    void *p = NULL;
+    return posix_memalign(&p, 64, n * sizeof(tl_event)) == 0 ? p : NULL;
+}
+
+void tl__ring_recycle(tl_thread_rec *t) {
+    tl__lock(&reg_lock);
+    if (t->ring) {
+        memcpy(t->ring, &free_rings, sizeof free_rings);
+        free_rings = t->ring;
+        t->ring = NULL;
+    }
+    tl__unlock(&reg_lock);
+}
+
+static void default_name(char *out, uint32_t id, const tl_site *site) {
+    if (site && site->file) {
+        const char *base = strrchr(site->file, '/');
+        snprintf(out, TL_NAME_MAX, "thread@%s:%d", base ? base + 1 : site->file, site->line);
+    } else if (syscall(SYS_gettid) == getpid()) {
+        snprintf(out, TL_NAME_MAX, "main");
+    } else {
+        snprintf(out, TL_NAME_MAX, "thread %u", id);
+    }
+}
+
+/* A new record with its id, ring and name; NULL when out of memory. */
+static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_site *site) {
+    tl_thread_rec *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    uint64_t n = ring_size();
+    tl__lock(&reg_lock);
+    t->ring = ring_get(n);
+    uint32_t id = atomic_load_explicit(&thread_count, memory_order_relaxed) + 1;
+    thread_slot *slot = t->ring ? table_slot((_Atomic(void *) *)thread_chunks, id, sizeof(thread_slot)) : NULL;
+    if (slot) {
+        t->id = id;
+        t->mask = n - 1;
+        t->creator = creator;
+        t->create_site = site;
+        if (name && *name) snprintf(t->name, sizeof t->name, "%s", name);
+        else default_name(t->name, id, site);
+        atomic_store_explicit(slot, t, memory_order_release);
+        atomic_store_explicit(&thread_count, id, memory_order_release);
+    }
+    tl__unlock(&reg_lock);
+    if (!slot) {
+        if (t->ring) free(t->ring);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, const tl_site *site) {
+    if (atomic_load_explicit(&tl__g.state, memory_order_acquire) != TL_STATE_ON) return NULL;
+    return thread_new(name, creator, site);
+}
+
+void tl__thread_abandon(tl_thread_rec *t) {
+    atomic_store_explicit(&t->ended, 1, memory_order_release);
+}
+
+void tl__thread_attach(tl_thread_rec *t) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_exit_key);
+    t->handle = pthread_self();
+    tl__tls_self = t;
+    if (exit_key_ok) pthread_setspecific(exit_key, t);
+    tl__record_in(t, TL_EV_THREAD_START, 0, t->creator, 0, 0, t->create_site, 0);
+}
+
+tl_thread_rec *tl__self_slow(void) {
+    if (tls_ended || !tl__init()) return NULL;
+    tl_thread_rec *t = thread_new(NULL, 0, NULL);
+    if (!t) {
+        tls_ended = 1; /* do not retry on every event */
+        return NULL;
+    }
+    tl__thread_attach(t);
+    return t;
+}
+
+void tl__thread_end(void) {
+    tl_thread_rec *t = tl__tls_self;
+    if (!t) return;
+    tl__record_in(t, TL_EV_THREAD_END, 0, 0, 0, 0, NULL, 0);
+    tl__tls_self = NULL;
+    tls_ended = 1;
+    if (exit_key_ok) pthread_setspecific(exit_key, NULL);
+    atomic_store_explicit(&t->ended, 1, memory_order_release);
+}
+
+tl_thread_rec *tl__thread_get(uint32_t id) {
+    if (id == 0 || id > atomic_load_explicit(&thread_count, memory_order_acquire)) return NULL;
+    thread_slot *slot = table_peek((_Atomic(void *) *)thread_chunks, id, sizeof(thread_slot));
+    return slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
+}
+
+uint32_t tl__thread_count(void) {
+    return atomic_load_explicit(&thread_count, memory_order_acquire);
+}
+
+void tl__thread_name(uint32_t id, char *out) {
+    tl_thread_rec *t = tl__thread_get(id);
+    tl__lock(&reg_lock);
+    if (t) memcpy(out, t->name, TL_NAME_MAX);
+    else snprintf(out, TL_NAME_MAX, "thread %u", id);
+    tl__unlock(&reg_lock);
+}
+
+void tl__thread_rename(tl_thread_rec *t, const char *name) {
+    tl__lock(&reg_lock);
+    snprintf(t->name, sizeof t->name, "%s", name ? name : "");
+    tl__unlock(&reg_lock);
+    tl__record_in(t, TL_EV_THREAD_NAME, 0, t->id, 0, 0, NULL, 0);
+}
+
+/* ---- objects --------------------------------------------------------------- */
+
+static const char *const kind_names[TL_OBJ__COUNT] = {
+    [TL_OBJ_MUTEX] = "mutex", [TL_OBJ_RWLOCK] = "rwlock", [TL_OBJ_SPIN] = "spinlock",
+    [TL_OBJ_COND] = "cond",   [TL_OBJ_SEM] = "sem",       [TL_OBJ_BARRIER] = "barrier",
+};
+
+const char *tl__obj_kind_name(unsigned kind) {
+    return kind < TL_OBJ__COUNT ? kind_names[kind] : "object";
+}
+
+static void obj_name(tl_obj *o, const char *name) {
+    const char *kind = tl__obj_kind_name(o->kind);
+    if (name && *name) {
+        snprintf(o->name, sizeof o->name, "%s", name);
+    } else if (o->site && o->site->file) {
+        const char *base = strrchr(o->site->file, '/');
+        snprintf(o->name, sizeof o->name, "%s@%s:%d", kind, base ? base + 1 : o->site->file,
+                 o->site->line);
+    } else {
+        snprintf(o->name, sizeof o->name, "%s #%u", kind, o->id);
+    }
+}
+
+uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, const char *name,
+                          const tl_site *site, uint64_t init_value) {
+    tl_thread_rec *self = tl__self();
+    if (!self) return 0;
+    tl_obj *o = calloc(1, sizeof *o);
+    if (!o) return 0;
+    o->kind = (uint8_t)kind;
+    o->subkind = (uint8_t)subkind;
+    o->addr = (uint64_t)(uintptr_t)addr;
+    o->init_value = init_value;
+    o->site = site;
+    tl__lock(&reg_lock);
+    uint32_t id = atomic_load_explicit(&obj_count, memory_order_relaxed) + 1;
+    obj_slot *slot = table_slot((_Atomic(void *) *)obj_chunks, id, sizeof(obj_slot));
+    if (slot) {
+        o->id = id;
+        obj_name(o, name);
+        atomic_store_explicit(slot, o, memory_order_release);
+        atomic_store_explicit(&obj_count, id, memory_order_release);
+    }
+    tl__unlock(&reg_lock);
+    if (!slot) {
+        free(o);
+        return 0;
+    }
+    tl__record_in(self, TL_EV_OBJ_INIT, id, init_value, kind, 0, site, 0);
+    return id;
+}
+
+uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr,
+                      const tl_site *site) {
+    static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
+    uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
+    if (TL_LIKELY(id != 0) || !tl__self()) return id;
+    tl__lock(&lazy_lock);
+    id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
+    if (id == 0) {
+        /* The first use is not where the object was made: name it by index. */
+        (void)site;
+        id = tl__obj_register(kind, subkind, addr, NULL, NULL, 0);
+        __atomic_store_n(idp, id, __ATOMIC_RELEASE);
+    }
+    tl__unlock(&lazy_lock);
+    return id;
+}
+
+const tl_obj *tl__obj_get(uint32_t id) {
+    if (id == 0 || id > atomic_load_explicit(&obj_count, memory_order_acquire)) return NULL;
+    obj_slot *slot = table_peek((_Atomic(void *) *)obj_chunks, id, sizeof(obj_slot));
+    return slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
+}

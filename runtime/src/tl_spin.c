@@ -1,0 +1,67 @@
+/*
+ * tl_spin.c — tl_spin_*: pthread spinlocks, recorded.
+ *
+ * Try-first like tl_mutex.c: pthread_spin_trylock, and only when that fails
+ * LOCK_WAIT, the real pthread_spin_lock, then LOCK_ACQUIRE. Spinlocks are
+ * always TL_MODE_WRITE and process-private.
+ */
+#include "tl_internal.h"
+
+/* No static initializer exists, but a spinlock initialized before tracing
+ * started still has id 0 and registers here. */
+static uint32_t spin_id(tl_spinlock *s, const tl_site *site) {
+    return tl__obj_lazy(&s->id, TL_OBJ_SPIN, 0, s, site);
+}
+
+/* Any failed try lands here, so a real error (EDEADLK where the platform
+ * detects it) reaches the program unchanged. */
+static int spin_block(tl_spinlock *s, uint32_t id, const tl_site *site) {
+    tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
+    int rc = pthread_spin_lock(&s->s);
+    if (rc == 0)
+        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, 0, site);
+    else
+        tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, TL_MODE_WRITE, 0, site);
+    return rc;
+}
+
+int tl_spin_init_at(tl_spinlock *s, const char *name, const tl_site *site) {
+    int rc = pthread_spin_init(&s->s, PTHREAD_PROCESS_PRIVATE);
+    if (rc != 0) return rc;
+    uint32_t id = tl__obj_register(TL_OBJ_SPIN, 0, s, name, site, 0);
+    __atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
+    uint32_t id = spin_id(s, site);
+    if (pthread_spin_trylock(&s->s) == 0) {
+        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+        return 0;
+    }
+    return spin_block(s, id, site);
+}
+
+/* EBUSY records nothing: the program did not wait. */
+int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
+    uint32_t id = spin_id(s, site);
+    int rc = pthread_spin_trylock(&s->s);
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+    return rc;
+}
+
+/* Recorded before the real unlock, while the lock is still held. */
+int tl_spin_unlock_at(tl_spinlock *s, const tl_site *site) {
+    tl__record(TL_EV_LOCK_RELEASE, spin_id(s, site), 0, 0, 0, site);
+    return pthread_spin_unlock(&s->s);
+}
+
+/* See tl_mutex_destroy_at for why OBJ_DESTROY comes first and the id is
+ * cleared whatever the real destroy returns. */
+int tl_spin_destroy_at(tl_spinlock *s, const tl_site *site) {
+    uint32_t id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
+    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
+    int rc = pthread_spin_destroy(&s->s);
+    __atomic_store_n(&s->id, 0, __ATOMIC_RELEASE);
+    return rc;
+}

@@ -1,0 +1,862 @@
+/*
+ * tl_tracks.c — recorded events → trace events (contract in tl_tracks.h).
+ *
+ * Track layout (docs/trace-format.md has the full vocabulary):
+ * - Thread track (pid, tid): B/E only, never X, so ties keep file order and
+ *   an unfinished slice is on disk the moment it starts. The innermost slice
+ *   is always the thread's state (running, waiting for L, ...); program
+ *   phases are its parents, and a phase boundary cuts the state slice so
+ *   the two always nest.
+ * - Lock holds: async b/e, one id per hold, named after the lock, so the
+ *   holds of one lock share a track group and overlapping read holds get
+ *   rows of their own. Hand-over-hand locking spans two tracks and never
+ *   overlaps on one.
+ * - Flows (v2): made by the consumer. When a wait ends because of another
+ *   thread (unlock, signal, post, last barrier arrival, exit, create), a
+ *   zero-length slice is written on the producer's track at the producer's
+ *   time with flow_out, and the consumer's new "running" slice gets
+ *   flow_in. Every flow therefore has both ends.
+ * - Counters: lock waiters, semaphore values, the program's own counters.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_tracks.h"
+
+#define MAX_PHASES 128 /* deeper phases are counted, not drawn (Perfetto stops at 512) */
+#define ESC_NAME (TL_NAME_MAX * 6 + 1)
+#define SEM_TOKENS 64
+
+typedef enum {
+    ST_NONE, ST_RUNNING, ST_LOCK, ST_COND, ST_JOIN, ST_BARRIER, ST_SEM, ST_SLEEP, ST_ENDED
+} state_t;
+
+typedef struct wthread {
+    uint8_t seen, state;
+    uint32_t wait_obj;
+    uint64_t last_ns, end_ns;
+    char sname[ESC_NAME + 32]; /* escaped name of the open state slice */
+    char jname[ESC_NAME];      /* escaped thread name */
+    const char *phases[MAX_PHASES];
+    int depth, skipped;
+    uint32_t created_by;       /* pending create flow */
+    uint64_t create_ns;
+    uint32_t woken_tid;        /* cond: who signalled this waiter */
+    uint64_t woken_ns;
+    uint8_t woken_kind;        /* 0 none, 1 signal, 2 broadcast */
+    uint64_t bar_gen;
+    uint64_t dropped_total;
+} wthread;
+
+typedef struct reader { uint32_t tid, depth; uint64_t hold; } reader;
+typedef struct token { uint32_t tid; uint64_t ns; } token;
+
+typedef struct wobj {
+    uint8_t known, kind, subkind, destroyed;
+    char jname[ESC_NAME];
+    /* locks: the exclusive holder, or readers */
+    uint32_t owner, depth, waiters;
+    uint64_t hold;
+    reader *readers;
+    uint32_t nreaders, capreaders;
+    token last_release;
+    /* semaphores: tokens in FIFO order; anon ones have no known poster */
+    uint64_t anon;
+    token *tokens;
+    uint32_t tok_head, tok_count;
+    /* conditions: waiting threads in arrival order */
+    uint32_t *cwait;
+    uint32_t ncwait, capcwait;
+    /* barriers */
+    uint64_t count, arrivals, gen, done_gen;
+    token last_arrival;
+} wobj;
+
+static tl_out *O;
+static char pidstr[24];
+static wthread *threads;
+static uint32_t nthreads;
+static wobj *objs;
+static uint32_t nobjs;
+static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
+
+/* ---- model tables ---------------------------------------------------------- */
+
+static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
+    uint32_t cap = *n ? *n : 16;
+    while (cap <= want) cap *= 2;
+    char *p = realloc(arr, (size_t)cap * elem);
+    if (!p) tl__die("out of memory in the trace writer");
+    memset(p + (size_t)*n * elem, 0, (size_t)(cap - *n) * elem);
+    *n = cap;
+    return p;
+}
+
+static wthread *thr(uint32_t tid) {
+    if (tid >= nthreads) threads = grow(threads, &nthreads, tid, sizeof *threads);
+    return &threads[tid];
+}
+
+static wobj *obj(uint32_t id) {
+    if (id >= nobjs) objs = grow(objs, &nobjs, id, sizeof *objs);
+    wobj *o = &objs[id];
+    if (!o->known) {
+        const tl_obj *r = tl__obj_get(id);
+        o->known = 1;
+        o->kind = r ? r->kind : TL_OBJ__COUNT;
+        o->subkind = r ? r->subkind : 0;
+        o->count = r ? r->init_value : 0;
+        if (r) tl__json_escape(o->jname, sizeof o->jname, r->name);
+        else tl__json_escape(o->jname, sizeof o->jname, "unknown object");
+    }
+    return o;
+}
+
+/* ---- line pieces ----------------------------------------------------------- */
+
+/* {"ph":"X","pid":P,"tid":T,"ts":TS — the caller continues, then line_end. */
+static void line_begin(char ph, uint32_t tid, uint64_t ns) {
+    tl__out_begin(O);
+    char head[8] = {'{', '"', 'p', 'h', '"', ':', '"', ph};
+    tl__out_raw(O, head, 8);
+    tl__out_lit(O, "\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, ",\"ts\":");
+    tl__out_ts(O, ns);
+    if (ns > max_ns) max_ns = ns;
+}
+
+static void line_end(void) { tl__out_lit(O, "},\n"); }
+
+static void put_cat_name(const char *cat, const char *jprefix, const char *jname) {
+    tl__out_lit(O, ",\"cat\":\"");
+    tl__out_str(O, cat);
+    tl__out_lit(O, "\",\"name\":\"");
+    if (jprefix) tl__out_str(O, jprefix);
+    tl__out_str(O, jname);
+    tl__out_lit(O, "\"");
+}
+
+/* "file:line" of a recorded site, or the raw return address. */
+static void put_site_value(uint64_t site, unsigned flags) {
+    if (flags & TL_EVF_PC) {
+        static const char hex[] = "0123456789abcdef";
+        char buf[20];
+        int n = 0;
+        for (int s = 60; s >= 0; s -= 4)
+            if (n || (site >> s) & 15 || s == 0) buf[n++] = hex[(site >> s) & 15];
+        tl__out_lit(O, "\"0x");
+        tl__out_raw(O, buf, (size_t)n);
+        tl__out_lit(O, "\"");
+        return;
+    }
+    const tl_site *s = (const tl_site *)(uintptr_t)site;
+    tl__out_lit(O, "\"");
+    tl__out_jbody(O, s->file);
+    tl__out_lit(O, ":");
+    tl__out_u64(O, (uint64_t)(s->line > 0 ? s->line : 0));
+    tl__out_lit(O, "\"");
+}
+
+/* ,"args":{"<key>":"file:line"} when the event has a site. */
+static void put_site_args(const char *key, const tl_event *e) {
+    if (!e || !e->site) return;
+    tl__out_lit(O, ",\"args\":{\"");
+    tl__out_str(O, key);
+    tl__out_lit(O, "\":");
+    put_site_value(e->site, e->flags);
+    tl__out_lit(O, "}");
+}
+
+static void put_flow(uint64_t id, int out) {
+    if (!id) return;
+    tl__out_lit(O, ",\"bind_id\":");
+    tl__out_u64(O, id);
+    if (out) tl__out_lit(O, ",\"flow_out\":true");
+    else tl__out_lit(O, ",\"flow_in\":true");
+}
+
+/* dst = a + b (dst holds ESC_NAME + 32 bytes; b is an escaped name). */
+static void join2(char *dst, const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    memcpy(dst, a, n);
+    memcpy(dst + n, b, m + 1);
+}
+
+/* ---- threads: metadata, state slices, phases ------------------------------- */
+
+static void emit_thread_name(uint32_t tid) {
+    wthread *t = thr(tid);
+    char raw[TL_NAME_MAX];
+    tl__thread_name(tid, raw);
+    tl__json_escape(t->jname, sizeof t->jname, raw);
+    tl__out_begin(O);
+    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, ",\"name\":\"thread_name\",\"args\":{\"name\":\"");
+    tl__out_str(O, t->jname);
+    tl__out_lit(O, "\"}},\n");
+}
+
+static void see(uint32_t tid) {
+    wthread *t = thr(tid);
+    if (t->seen) return;
+    t->seen = 1;
+    emit_thread_name(tid);
+    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, "}},\n");
+}
+
+static void slice_b(uint32_t tid, uint64_t ns, const char *cat, const char *jname,
+                    uint64_t flow_in, const tl_event *site_ev) {
+    line_begin('B', tid, ns);
+    put_cat_name(cat, NULL, jname);
+    put_flow(flow_in, 0);
+    put_site_args("at", site_ev);
+    line_end();
+}
+
+static void slice_e(uint32_t tid, uint64_t ns, const char *cat, const char *jname) {
+    line_begin('E', tid, ns);
+    put_cat_name(cat, NULL, jname);
+    line_end();
+}
+
+static void state_close(uint32_t tid, uint64_t ns) {
+    wthread *t = thr(tid);
+    if (t->sname[0]) slice_e(tid, ns, "state", t->sname);
+    t->sname[0] = 0;
+}
+
+/* Ends the open state slice and opens "<what><object name>". */
+static void state_set(uint32_t tid, uint64_t ns, state_t st, const char *what, const char *jobj,
+                      uint32_t wait_obj, uint64_t flow_in, const tl_event *site_ev) {
+    wthread *t = thr(tid);
+    see(tid);
+    state_close(tid, ns);
+    size_t a = strlen(what), b = jobj ? strlen(jobj) : 0;
+    memcpy(t->sname, what, a);
+    if (b) memcpy(t->sname + a, jobj, b);
+    t->sname[a + b] = 0;
+    t->state = (uint8_t)st;
+    t->wait_obj = wait_obj;
+    slice_b(tid, ns, "state", t->sname, flow_in, site_ev);
+}
+
+static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_event *site_ev) {
+    state_set(tid, ns, ST_RUNNING, "running", NULL, 0, flow_in, site_ev);
+}
+
+/* A thread that records anything but a wait is running again (its wakeup
+ * may have been dropped with a full ring). */
+static void ensure_running(uint32_t tid, uint64_t ns) {
+    wthread *t = thr(tid);
+    if (t->state != ST_RUNNING && t->state != ST_ENDED) running(tid, ns, 0, NULL);
+}
+
+/* A zero-length slice on the producer's track, the source of a flow.
+ * Returns the flow id for the consumer's flow_in. */
+static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
+                            const char *jobj) {
+    if (!src_tid) return 0;
+    see(src_tid);
+    char name[ESC_NAME + 32];
+    join2(name, what, jobj);
+    uint64_t id = ++flow_seq;
+    line_begin('B', src_tid, src_ns);
+    put_cat_name("flow", NULL, name);
+    put_flow(id, 1);
+    line_end();
+    slice_e(src_tid, src_ns, "flow", name);
+    return id;
+}
+
+static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wthread *t = thr(tid);
+    if (t->depth >= MAX_PHASES) {
+        t->skipped++;
+        return;
+    }
+    char saved[sizeof t->sname];
+    memcpy(saved, t->sname, sizeof saved);
+    state_close(tid, ns);
+    char jname[ESC_NAME];
+    const char *name = (const char *)(uintptr_t)e->arg;
+    tl__json_escape(jname, sizeof jname, name);
+    t->phases[t->depth++] = name;
+    slice_b(tid, ns, "phase", jname, 0, e);
+    memcpy(t->sname, saved, sizeof saved);
+    if (t->sname[0]) slice_b(tid, ns, "state", t->sname, 0, NULL);
+}
+
+static void phase_end(uint32_t tid, uint64_t ns) {
+    wthread *t = thr(tid);
+    if (t->skipped) {
+        t->skipped--;
+        return;
+    }
+    if (t->depth == 0) return; /* an end without a begin: nothing to close */
+    char saved[sizeof t->sname];
+    memcpy(saved, t->sname, sizeof saved);
+    state_close(tid, ns);
+    char jname[ESC_NAME];
+    tl__json_escape(jname, sizeof jname, t->phases[--t->depth]);
+    slice_e(tid, ns, "phase", jname);
+    memcpy(t->sname, saved, sizeof saved);
+    if (t->sname[0]) slice_b(tid, ns, "state", t->sname, 0, NULL);
+}
+
+static void thread_close(uint32_t tid, uint64_t ns) {
+    wthread *t = thr(tid);
+    state_close(tid, ns);
+    while (t->depth > 0) {
+        char jname[ESC_NAME];
+        tl__json_escape(jname, sizeof jname, t->phases[--t->depth]);
+        slice_e(tid, ns, "phase", jname);
+    }
+    t->state = ST_ENDED;
+    t->end_ns = ns;
+}
+
+/* ---- counters and marks ---------------------------------------------------- */
+
+static void counter(uint32_t tid, uint64_t ns, const char *jname, const char *key, double v) {
+    line_begin('C', tid, ns);
+    tl__out_lit(O, ",\"name\":\"");
+    tl__out_str(O, jname);
+    tl__out_lit(O, "\",\"args\":{\"");
+    tl__out_str(O, key);
+    tl__out_lit(O, "\":");
+    tl__out_double(O, v);
+    tl__out_lit(O, "}");
+    line_end();
+}
+
+static void instant(uint32_t tid, uint64_t ns, const char *cat, const char *jname,
+                    const tl_event *site_ev) {
+    line_begin('i', tid, ns);
+    tl__out_lit(O, ",\"s\":\"t\"");
+    put_cat_name(cat, NULL, jname);
+    put_site_args("at", site_ev);
+    line_end();
+}
+
+/* ---- locks ------------------------------------------------------------------ */
+
+static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, const tl_event *e) {
+    line_begin('b', tid, ns);
+    put_cat_name("lock", NULL, o->jname);
+    tl__out_lit(O, ",\"id2\":{\"local\":");
+    tl__out_u64(O, hold);
+    tl__out_lit(O, "},\"args\":{\"thread\":\"");
+    tl__out_str(O, thr(tid)->jname);
+    if (read) tl__out_lit(O, "\",\"mode\":\"read\"");
+    else tl__out_lit(O, "\"");
+    if (e && e->site) {
+        tl__out_lit(O, ",\"acquired_at\":");
+        put_site_value(e->site, e->flags);
+    }
+    tl__out_lit(O, "}");
+    line_end();
+}
+
+static void hold_e(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, const tl_event *e) {
+    line_begin('e', tid, ns);
+    put_cat_name("lock", NULL, o->jname);
+    tl__out_lit(O, ",\"id2\":{\"local\":");
+    tl__out_u64(O, hold);
+    tl__out_lit(O, "}");
+    put_site_args("released_at", e);
+    line_end();
+}
+
+static reader *find_reader(wobj *o, uint32_t tid) {
+    for (uint32_t i = 0; i < o->nreaders; i++)
+        if (o->readers[i].tid == tid) return &o->readers[i];
+    return NULL;
+}
+
+static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_event *e) {
+    if (!read && o->owner == tid) { /* recursive re-entry: same hold */
+        o->depth++;
+        return;
+    }
+    reader *r = read ? find_reader(o, tid) : NULL;
+    if (r) {
+        r->depth++;
+        return;
+    }
+    uint64_t hold = ++hold_seq;
+    if (read) {
+        if (o->nreaders == o->capreaders)
+            o->readers = grow(o->readers, &o->capreaders, o->nreaders, sizeof *o->readers);
+        o->readers[o->nreaders++] = (reader){tid, 1, hold};
+    } else {
+        o->owner = tid, o->depth = 1, o->hold = hold;
+    }
+    hold_b(tid, ns, o, hold, read, e);
+}
+
+/* Releases one level (or all levels, for a cond wait) of tid's hold. */
+static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, int all, const tl_event *e) {
+    if (o->owner == tid) {
+        o->depth = all ? 0 : o->depth - 1;
+        if (o->depth) return;
+        hold_e(tid, ns, o, o->hold, e);
+        o->owner = 0;
+    } else {
+        reader *r = find_reader(o, tid);
+        if (!r) return; /* not held by tid: misuse or a dropped acquire */
+        r->depth = all ? 0 : r->depth - 1;
+        if (r->depth) return;
+        hold_e(tid, ns, o, r->hold, e);
+        *r = o->readers[--o->nreaders];
+    }
+    o->last_release = (token){tid, ns};
+}
+
+static void waiters(uint32_t tid, uint64_t ns, wobj *o, int delta) {
+    if (delta < 0 && o->waiters == 0) return;
+    o->waiters += (uint32_t)delta;
+    counter(tid, ns, o->jname, "waiters", o->waiters);
+}
+
+static const char *wait_verb(const wobj *o, unsigned mode) {
+    if (o->kind == TL_OBJ_SPIN) return "spinning on ";
+    return mode == TL_MODE_READ ? "waiting to read " : "waiting for ";
+}
+
+static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wobj *o = obj(e->obj);
+    wthread *t = thr(tid);
+    int was_waiting = t->state == ST_LOCK && t->wait_obj == e->obj;
+    switch ((tl_event_kind)e->kind) {
+    case TL_EV_LOCK_WAIT:
+        state_set(tid, ns, ST_LOCK, wait_verb(o, e->aux), o->jname, e->obj, 0, e);
+        waiters(tid, ns, o, +1);
+        break;
+    case TL_EV_LOCK_ACQUIRE: {
+        uint64_t flow = 0;
+        if (was_waiting) {
+            waiters(tid, ns, o, -1);
+            if (o->last_release.tid && o->last_release.tid != tid)
+                flow = flow_source(o->last_release.tid, o->last_release.ns, "unlock ", o->jname);
+            running(tid, ns, flow, e);
+        } else {
+            ensure_running(tid, ns);
+        }
+        lock_take(tid, ns, o, e->aux == TL_MODE_READ, e);
+        break;
+    }
+    case TL_EV_LOCK_FAIL:
+        if (was_waiting) waiters(tid, ns, o, -1);
+        running(tid, ns, 0, e);
+        break;
+    case TL_EV_LOCK_RELEASE:
+        ensure_running(tid, ns);
+        lock_drop(tid, ns, o, 0, e);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- conditions ------------------------------------------------------------ */
+
+static void cond_remove(wobj *c, uint32_t tid) {
+    for (uint32_t i = 0; i < c->ncwait; i++)
+        if (c->cwait[i] == tid) {
+            memmove(&c->cwait[i], &c->cwait[i + 1], (c->ncwait - i - 1) * sizeof *c->cwait);
+            c->ncwait--;
+            return;
+        }
+}
+
+/* Marks the first unmarked waiter (signal) or all of them (broadcast). */
+static void cond_notify(uint32_t tid, uint64_t ns, wobj *c, int all) {
+    for (uint32_t i = 0; i < c->ncwait; i++) {
+        wthread *w = thr(c->cwait[i]);
+        if (w->woken_kind) continue;
+        w->woken_kind = all ? 2 : 1, w->woken_tid = tid, w->woken_ns = ns;
+        if (!all) return;
+    }
+}
+
+/* The OS may wake another waiter than the first: take over a signal mark. */
+static void cond_claim(uint32_t tid, wobj *c) {
+    wthread *me = thr(tid);
+    if (me->woken_kind) return;
+    for (uint32_t i = 0; i < c->ncwait; i++) {
+        wthread *w = thr(c->cwait[i]);
+        if (w->woken_kind == 1) {
+            me->woken_kind = 1, me->woken_tid = w->woken_tid, me->woken_ns = w->woken_ns;
+            w->woken_kind = 0;
+            return;
+        }
+    }
+}
+
+static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wobj *c = obj(e->obj);
+    wthread *t = thr(tid);
+    switch ((tl_event_kind)e->kind) {
+    case TL_EV_COND_WAIT:
+        ensure_running(tid, ns);
+        lock_drop(tid, ns, obj((uint32_t)e->arg), 1, e);
+        if (c->ncwait == c->capcwait)
+            c->cwait = grow(c->cwait, &c->capcwait, c->ncwait, sizeof *c->cwait);
+        c->cwait[c->ncwait++] = tid;
+        t->woken_kind = 0;
+        state_set(tid, ns, ST_COND, "waiting on ", c->jname, e->obj, 0, e);
+        break;
+    case TL_EV_COND_WAKE: {
+        cond_remove(c, tid);
+        if (e->aux == 0) cond_claim(tid, c);
+        uint64_t flow = 0;
+        if (e->aux == 0 && t->woken_kind && t->woken_tid != tid)
+            flow = flow_source(t->woken_tid, t->woken_ns,
+                               t->woken_kind == 2 ? "broadcast " : "signal ", c->jname);
+        t->woken_kind = 0;
+        running(tid, ns, flow, e);
+        lock_take(tid, ns, obj((uint32_t)e->arg), 0, e);
+        break;
+    }
+    case TL_EV_COND_SIGNAL:
+    case TL_EV_COND_BROADCAST: {
+        ensure_running(tid, ns);
+        cond_notify(tid, ns, c, e->kind == TL_EV_COND_BROADCAST);
+        char name[ESC_NAME + 32];
+        join2(name, e->kind == TL_EV_COND_BROADCAST ? "broadcast " : "signal ", c->jname);
+        instant(tid, ns, "cond", name, e);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ---- semaphores ------------------------------------------------------------ */
+
+static void sem_value(uint32_t tid, uint64_t ns, wobj *s) {
+    counter(tid, ns, s->jname, "value", (double)(s->anon + s->tok_count));
+}
+
+static void sem_push(wobj *s, uint32_t tid, uint64_t ns) {
+    if (!s->tokens && !(s->tokens = calloc(SEM_TOKENS, sizeof *s->tokens)))
+        tl__die("out of memory in the trace writer");
+    if (s->tok_count == SEM_TOKENS) { /* oldest poster forgotten, value kept */
+        s->tok_head = (s->tok_head + 1) % SEM_TOKENS;
+        s->tok_count--;
+        s->anon++;
+    }
+    s->tokens[(s->tok_head + s->tok_count++) % SEM_TOKENS] = (token){tid, ns};
+}
+
+/* Takes the oldest token; returns its poster (tid 0 when unknown). */
+static token sem_pop(wobj *s) {
+    token none = {0, 0};
+    if (s->anon) {
+        s->anon--;
+        return none;
+    }
+    if (!s->tok_count) return none; /* a post we did not see (dropped) */
+    token t = s->tokens[s->tok_head];
+    s->tok_head = (s->tok_head + 1) % SEM_TOKENS;
+    s->tok_count--;
+    return t;
+}
+
+static void on_sem(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wobj *s = obj(e->obj);
+    wthread *t = thr(tid);
+    switch ((tl_event_kind)e->kind) {
+    case TL_EV_SEM_WAIT:
+        state_set(tid, ns, ST_SEM, "waiting for ", s->jname, e->obj, 0, e);
+        break;
+    case TL_EV_SEM_ACQUIRE: {
+        int was_waiting = t->state == ST_SEM && t->wait_obj == e->obj;
+        token from = sem_pop(s);
+        if (was_waiting) {
+            uint64_t flow = from.tid && from.tid != tid ? flow_source(from.tid, from.ns, "post ", s->jname) : 0;
+            running(tid, ns, flow, e);
+        } else {
+            ensure_running(tid, ns);
+        }
+        sem_value(tid, ns, s);
+        break;
+    }
+    case TL_EV_SEM_FAIL:
+        running(tid, ns, 0, e);
+        break;
+    case TL_EV_SEM_POST:
+        ensure_running(tid, ns);
+        sem_push(s, tid, ns);
+        sem_value(tid, ns, s);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- barriers -------------------------------------------------------------- */
+
+static void on_barrier(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wobj *b = obj(e->obj);
+    wthread *t = thr(tid);
+    if (e->kind == TL_EV_BARRIER_ARRIVE) {
+        state_set(tid, ns, ST_BARRIER, "in barrier ", b->jname, e->obj, 0, e);
+        t->bar_gen = b->gen;
+        if (++b->arrivals >= b->count) {
+            b->last_arrival = (token){tid, ns};
+            b->done_gen = b->gen++;
+            b->arrivals = 0;
+        }
+        return;
+    }
+    uint64_t flow = 0;
+    if (t->state == ST_BARRIER && t->bar_gen == b->done_gen && b->gen > t->bar_gen &&
+        b->last_arrival.tid != tid)
+        flow = flow_source(b->last_arrival.tid, b->last_arrival.ns, "last arrival at ", b->jname);
+    running(tid, ns, flow, e);
+}
+
+/* ---- threads ---------------------------------------------------------------- */
+
+static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wthread *t = thr(tid);
+    switch ((tl_event_kind)e->kind) {
+    case TL_EV_THREAD_START: {
+        uint64_t flow = 0;
+        if (t->created_by)
+            flow = flow_source(t->created_by, t->create_ns, "create ", t->jname[0] ? t->jname : "thread");
+        running(tid, ns, flow, e);
+        break;
+    }
+    case TL_EV_THREAD_END:
+        see(tid);
+        thread_close(tid, ns);
+        break;
+    case TL_EV_THREAD_CREATE: {
+        ensure_running(tid, ns);
+        uint32_t child = (uint32_t)e->arg;
+        wthread *c = thr(child);
+        c->created_by = tid, c->create_ns = ns;
+        see(child); /* names the child now, so "create <name>" reads well */
+        break;
+    }
+    case TL_EV_JOIN_BEGIN: {
+        uint32_t target = (uint32_t)e->arg;
+        see(target);
+        state_set(tid, ns, ST_JOIN, "joining ", thr(target)->jname, target, 0, e);
+        break;
+    }
+    case TL_EV_JOIN_END: {
+        uint32_t target = (uint32_t)e->arg;
+        wthread *x = thr(target);
+        uint64_t flow = 0;
+        if (e->aux == 0 && x->state == ST_ENDED && target != tid)
+            flow = flow_source(target, x->end_ns, "exit of ", x->jname);
+        running(tid, ns, flow, e);
+        break;
+    }
+    case TL_EV_THREAD_DETACH: {
+        ensure_running(tid, ns);
+        see((uint32_t)e->arg);
+        char name[ESC_NAME + 32];
+        join2(name, "detach ", thr((uint32_t)e->arg)->jname);
+        instant(tid, ns, "thread", name, e);
+        break;
+    }
+    case TL_EV_THREAD_NAME:
+        if (t->seen) emit_thread_name(tid);
+        else see(tid);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- objects ----------------------------------------------------------------- */
+
+static void on_obj_init(uint32_t tid, uint64_t ns, const tl_event *e) {
+    wobj *o = obj(e->obj);
+    const tl_obj *r = tl__obj_get(e->obj);
+    ensure_running(tid, ns);
+    /* Perfetto ignores M events it does not know; our viewer reads these. */
+    tl__out_begin(O);
+    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, ",\"name\":\"threadlens_object\",\"args\":{\"id\":");
+    tl__out_u64(O, e->obj);
+    tl__out_lit(O, ",\"kind\":\"");
+    tl__out_str(O, tl__obj_kind_name(o->kind));
+    tl__out_lit(O, "\",\"name\":\"");
+    tl__out_str(O, o->jname);
+    tl__out_lit(O, "\",\"addr\":\"0x");
+    char hex[20];
+    int n = 0;
+    uint64_t a = r ? r->addr : 0;
+    for (int s = 60; s >= 0; s -= 4)
+        if (n || (a >> s) & 15 || s == 0) hex[n++] = "0123456789abcdef"[(a >> s) & 15];
+    tl__out_raw(O, hex, (size_t)n);
+    tl__out_lit(O, "\"");
+    if (e->site) {
+        tl__out_lit(O, ",\"created_at\":");
+        put_site_value(e->site, e->flags);
+    }
+    tl__out_lit(O, "}},\n");
+    if (o->kind == TL_OBJ_SEM) {
+        o->anon = e->arg;
+        sem_value(tid, ns, o);
+    } else if (o->kind == TL_OBJ_BARRIER) {
+        o->count = e->arg ? e->arg : 1;
+    }
+}
+
+/* ---- the entry points -------------------------------------------------------- */
+
+static uint64_t event_ns(wthread *t, const tl_event *e) {
+    uint64_t ns = tl__clock_to_ns(e->ts);
+    /* Keep time consistent with the order we process in: a thread preempted
+     * between reading the clock and taking its sequence number would
+     * otherwise put an effect before its cause by a few ns. */
+    if (tl__kind_is_sync(e->kind)) {
+        if (ns < last_sync_ns) ns = last_sync_ns;
+        last_sync_ns = ns;
+    }
+    if (ns < t->last_ns) ns = t->last_ns;
+    t->last_ns = ns;
+    return ns;
+}
+
+void tl__tracks_event(uint32_t tid, const tl_event *e) {
+    wthread *t = thr(tid);
+    uint64_t ns = event_ns(t, e);
+    if (t->state == ST_ENDED) return; /* after THREAD_END nothing is drawn */
+    switch ((tl_event_kind)e->kind) {
+    case TL_EV_THREAD_START: case TL_EV_THREAD_END: case TL_EV_THREAD_CREATE:
+    case TL_EV_JOIN_BEGIN: case TL_EV_JOIN_END: case TL_EV_THREAD_DETACH:
+    case TL_EV_THREAD_NAME:
+        on_thread(tid, ns, e);
+        break;
+    case TL_EV_OBJ_INIT:
+        on_obj_init(tid, ns, e);
+        break;
+    case TL_EV_OBJ_DESTROY:
+        ensure_running(tid, ns);
+        obj(e->obj)->destroyed = 1;
+        break;
+    case TL_EV_LOCK_WAIT: case TL_EV_LOCK_ACQUIRE: case TL_EV_LOCK_FAIL:
+    case TL_EV_LOCK_RELEASE:
+        on_lock(tid, ns, e);
+        break;
+    case TL_EV_COND_WAIT: case TL_EV_COND_WAKE: case TL_EV_COND_SIGNAL:
+    case TL_EV_COND_BROADCAST:
+        on_cond(tid, ns, e);
+        break;
+    case TL_EV_SEM_WAIT: case TL_EV_SEM_ACQUIRE: case TL_EV_SEM_FAIL: case TL_EV_SEM_POST:
+        on_sem(tid, ns, e);
+        break;
+    case TL_EV_BARRIER_ARRIVE: case TL_EV_BARRIER_LEAVE:
+        on_barrier(tid, ns, e);
+        break;
+    case TL_EV_SLEEP_BEGIN:
+        state_set(tid, ns, ST_SLEEP, "sleeping", NULL, 0, 0, e);
+        break;
+    case TL_EV_SLEEP_END:
+        running(tid, ns, 0, NULL);
+        break;
+    case TL_EV_PHASE_BEGIN:
+        ensure_running(tid, ns);
+        phase_begin(tid, ns, e);
+        break;
+    case TL_EV_PHASE_END:
+        ensure_running(tid, ns);
+        phase_end(tid, ns);
+        break;
+    case TL_EV_MARK: {
+        char jname[ESC_NAME];
+        ensure_running(tid, ns);
+        tl__json_escape(jname, sizeof jname, (const char *)(uintptr_t)e->arg);
+        instant(tid, ns, "mark", jname, e);
+        break;
+    }
+    case TL_EV_COUNTER: {
+        char jname[ESC_NAME];
+        double v;
+        memcpy(&v, &e->val, sizeof v);
+        tl__json_escape(jname, sizeof jname, (const char *)(uintptr_t)e->arg);
+        counter(tid, ns, jname, "value", v);
+        break;
+    }
+    case TL_EV__COUNT:
+        break;
+    }
+}
+
+void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n) {
+    wthread *t = thr(tid);
+    uint64_t ns = t->last_ns;
+    dropped_all += n;
+    t->dropped_total = total_for_thread;
+    see(tid);
+    char name[64] = "threadlens: events dropped";
+    instant(tid, ns, "threadlens", name, NULL);
+    counter(tid, ns, "threadlens", "dropped events", (double)dropped_all);
+}
+
+int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
+    O = out;
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + pid % 10); while (pid /= 10);
+    for (int i = 0; i < n; i++) pidstr[i] = tmp[n - 1 - i];
+    pidstr[n] = 0;
+    tl__out_lit(O, "[\n{\"ph\":\"M\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":1,\"name\":\"process_name\",\"args\":{\"name\":");
+    tl__out_jstr(O, process_name);
+    tl__out_lit(O, "}},\n");
+    return 0;
+}
+
+uint64_t tl__tracks_last_ns(void) { return max_ns; }
+
+/* Closes holds, then every thread's state and phases, at ns. */
+static void close_all(uint64_t ns) {
+    for (uint32_t i = 1; i < nobjs; i++) {
+        wobj *o = &objs[i];
+        if (!o->known) continue;
+        if (o->owner) hold_e(o->owner, ns, o, o->hold, NULL);
+        for (uint32_t r = 0; r < o->nreaders; r++) hold_e(o->readers[r].tid, ns, o, o->readers[r].hold, NULL);
+        o->owner = 0, o->nreaders = 0;
+    }
+    for (uint32_t tid = 1; tid < nthreads; tid++)
+        if (threads[tid].seen && threads[tid].state != ST_ENDED) thread_close(tid, ns);
+}
+
+void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
+    close_all(now_ns > max_ns ? now_ns : max_ns);
+    /* The last line has no comma, so a cleanly closed trace is strict JSON. */
+    tl__out_begin(O);
+    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
+    tl__out_str(O, pidstr);
+    tl__out_lit(O, ",\"tid\":1,\"name\":\"threadlens_summary\",\"args\":{\"events\":");
+    tl__out_u64(O, events);
+    tl__out_lit(O, ",\"dropped\":");
+    tl__out_u64(O, dropped);
+    tl__out_lit(O, ",\"clock\":\"");
+    tl__out_str(O, tl__clock_name());
+    tl__out_lit(O, "\"}}\n]\n");
+}

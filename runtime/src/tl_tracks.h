@@ -1,0 +1,28 @@
+/*
+ * tl_tracks.h — maps recorded events to Perfetto tracks. The only place that
+ * decides which trace events an event becomes (docs/trace-format.md is the
+ * user-facing description of the result).
+ *
+ * Called by the writer thread only, with events in the global order: every
+ * thread's events in program order, sync events of all threads in sequence
+ * order. Keeps its own model of each thread's state, each lock's holders and
+ * waiters, semaphore tokens, condition waiters and barrier generations, so
+ * the output nests correctly whatever the input (dropped events included).
+ */
+#ifndef TL_TRACKS_H
+#define TL_TRACKS_H
+
+#include "tl_json.h"
+
+/* Writes the opening bracket and the process metadata. */
+TL_INTERNAL int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name);
+TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
+/* n more events of thread tid were lost (full ring): a mark and a counter. */
+TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n);
+/* Closes every open slice at now_ns (or the last time written, if later)
+ * and writes the final line and the closing bracket. */
+TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped);
+/* Largest timestamp written so far, in ns. */
+TL_INTERNAL uint64_t tl__tracks_last_ns(void);
+
+#endif /* TL_TRACKS_H */

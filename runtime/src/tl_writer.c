@@ -1,0 +1,312 @@
+/*
+ * tl_writer.c — the writer thread: drains every thread's ring, merges them
+ * into one order and streams the trace.
+ *
+ * Order: each thread's events stay in program order; sync events of all
+ * threads are processed in sequence-number order. Numbers are dense, so a
+ * missing number means a thread took it and has not published yet (a few ns,
+ * unless it was preempted): the merge stops there until the next cycle, and
+ * gives the number up after GAP_NS (the thread may have been killed). This
+ * yields the exact order of every lock, signal and post without any lock on
+ * the recording side.
+ *
+ * Output: one event per line, written with write(2) at least every
+ * THREADLENS_FLUSH_MS, so the file on disk is a loadable prefix at any
+ * moment. The final drain (exit, fatal signal) closes open slices and the
+ * array. Only this thread touches tl_tracks and the output buffer, until it
+ * has stopped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tl_tracks.h"
+
+#define OUT_CAP (1u << 20)
+#define GAP_NS 500000000ull         /* give up on a missing sequence number */
+#define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
+
+typedef struct active {
+    tl_thread_rec *rec;
+    uint64_t pos;    /* next event to process */
+    uint64_t avail;  /* head snapshot for this cycle */
+    uint64_t dropped_seen;
+} active;
+
+typedef struct heap_item { uint64_t seq; uint32_t idx; } heap_item;
+
+static struct {
+    tl_out out;
+    pthread_t thread;
+    int started;
+    _Atomic uint32_t wake;      /* futex word the writer sleeps on */
+    _Atomic int stop;           /* final drain requested */
+    _Atomic int done;           /* the writer has written the end */
+    _Atomic uint64_t flush_req, flush_ack;
+    _Atomic uint64_t st_events, st_dropped, st_bytes;
+    uint64_t next_seq, gap_since;
+    uint32_t known;             /* threads 1..known are in the active list or retired */
+    active *act;
+    uint32_t nact, capact;
+    heap_item *heap;
+    uint32_t nheap;
+} W;
+
+TL_INTERNAL _Atomic int tl__writer_sleeping;
+
+static uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void futex_wait(_Atomic uint32_t *word, uint32_t seen, uint64_t ns) {
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
+}
+
+void tl__writer_kick(void) {
+    atomic_fetch_add_explicit(&W.wake, 1, memory_order_release);
+    syscall(SYS_futex, &W.wake, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+/* ---- the merge ------------------------------------------------------------- */
+
+static void heap_push(uint64_t seq, uint32_t idx) {
+    uint32_t i = W.nheap++;
+    while (i > 0 && W.heap[(i - 1) / 2].seq > seq) {
+        W.heap[i] = W.heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    W.heap[i] = (heap_item){seq, idx};
+}
+
+static void heap_pop(void) {
+    heap_item last = W.heap[--W.nheap];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= W.nheap) break;
+        if (c + 1 < W.nheap && W.heap[c + 1].seq < W.heap[c].seq) c++;
+        if (W.heap[c].seq >= last.seq) break;
+        W.heap[i] = W.heap[c];
+        i = c;
+    }
+    if (W.nheap) W.heap[i] = last;
+}
+
+static const tl_event *peek(active *a) {
+    return a->pos < a->avail ? &a->rec->ring[a->pos & a->rec->mask] : NULL;
+}
+
+/* Processes a's local events up to its next sync event, which it queues. */
+static void advance(uint32_t idx) {
+    active *a = &W.act[idx];
+    const tl_event *e;
+    while ((e = peek(a)) != NULL) {
+        if (tl__kind_is_sync(e->kind)) {
+            heap_push(e->seq, idx);
+            return;
+        }
+        tl__tracks_event(a->rec->id, e);
+        a->pos++;
+    }
+}
+
+/* May the merge skip the missing number next_seq? */
+static int gap_expired(int final) {
+    if (final) return 1;
+    uint64_t now = mono_ns();
+    if (!W.gap_since) W.gap_since = now;
+    return now - W.gap_since > GAP_NS;
+}
+
+static uint64_t merge(int final) {
+    uint64_t n = 0;
+    W.nheap = 0;
+    for (uint32_t i = 0; i < W.nact; i++) advance(i);
+    while (W.nheap) {
+        heap_item top = W.heap[0];
+        if (top.seq > W.next_seq) {
+            if (!gap_expired(final)) break;
+            W.next_seq = top.seq;
+        }
+        W.gap_since = 0;
+        heap_pop();
+        active *a = &W.act[top.idx];
+        tl__tracks_event(a->rec->id, &a->rec->ring[a->pos & a->rec->mask]);
+        a->pos++, n++;
+        if (top.seq >= W.next_seq) W.next_seq = top.seq + 1;
+        advance(top.idx);
+    }
+    return n;
+}
+
+/* ---- the cycle ------------------------------------------------------------- */
+
+static void add_new_threads(void) {
+    uint32_t count = tl__thread_count();
+    for (; W.known < count; W.known++) {
+        tl_thread_rec *rec = tl__thread_get(W.known + 1);
+        if (!rec) continue;
+        if (W.nact == W.capact) {
+            W.capact = W.capact ? 2 * W.capact : 64;
+            W.act = realloc(W.act, W.capact * sizeof *W.act);
+            W.heap = realloc(W.heap, W.capact * sizeof *W.heap);
+            if (!W.act || !W.heap) tl__die("out of memory in the trace writer");
+        }
+        W.act[W.nact++] = (active){rec, 0, 0, 0};
+    }
+}
+
+/* Publishes progress, reports drops, and retires ended, drained threads. */
+static void settle(void) {
+    for (uint32_t i = 0; i < W.nact;) {
+        active *a = &W.act[i];
+        atomic_store_explicit(&a->rec->tail, a->pos, memory_order_release);
+        uint64_t d = atomic_load_explicit(&a->rec->dropped, memory_order_relaxed);
+        if (d > a->dropped_seen) {
+            tl__tracks_dropped(a->rec->id, d, d - a->dropped_seen);
+            atomic_fetch_add_explicit(&W.st_dropped, d - a->dropped_seen, memory_order_relaxed);
+            a->dropped_seen = d;
+        }
+        int ended = atomic_load_explicit(&a->rec->ended, memory_order_acquire);
+        if (ended && a->pos == atomic_load_explicit(&a->rec->head, memory_order_acquire)) {
+            tl__ring_recycle(a->rec);
+            W.act[i] = W.act[--W.nact];
+            continue;
+        }
+        i++;
+    }
+}
+
+static void cycle(int final) {
+    add_new_threads();
+    for (uint32_t i = 0; i < W.nact; i++)
+        W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
+    uint64_t n = merge(final);
+    settle();
+    tl__out_flush(&W.out);
+    atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
+    atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
+}
+
+static void *writer_main(void *arg) {
+    (void)arg;
+    uint64_t sleep_ns = tl__g.opt.flush_ms * 1000000u;
+    for (;;) {
+        uint32_t seen = atomic_load_explicit(&W.wake, memory_order_acquire);
+        uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
+        int stop = atomic_load_explicit(&W.stop, memory_order_acquire);
+        if (!stop && req == atomic_load_explicit(&W.flush_ack, memory_order_relaxed)) {
+            atomic_store_explicit(&tl__writer_sleeping, 1, memory_order_relaxed);
+            futex_wait(&W.wake, seen, sleep_ns);
+            atomic_store_explicit(&tl__writer_sleeping, 0, memory_order_relaxed);
+        }
+        stop = atomic_load_explicit(&W.stop, memory_order_acquire);
+        req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
+        cycle(stop);
+        if (stop) break;
+        atomic_store_explicit(&W.flush_ack, req, memory_order_release);
+    }
+    cycle(1);
+    tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),
+                     atomic_load(&W.st_dropped));
+    tl__out_flush(&W.out);
+    atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
+    close(W.out.fd);
+    atomic_store_explicit(&W.done, 1, memory_order_release);
+    return NULL;
+}
+
+/* ---- control ---------------------------------------------------------------- */
+
+static void process_name(char *out, size_t cap) {
+    int fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, out, cap - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n <= 0) n = 0;
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == 0)) n--;
+    out[n] = 0;
+    if (!n) memcpy(out, "process", 8);
+}
+
+int tl__writer_start(const char *path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -errno;
+    if (tl__out_init(&W.out, fd, OUT_CAP) != 0) {
+        close(fd);
+        return -ENOMEM;
+    }
+    char name[64];
+    process_name(name, sizeof name);
+    tl__tracks_open(&W.out, tl__g.pid, name);
+    tl__out_flush(&W.out);
+    W.next_seq = 1;
+
+    /* The writer takes no signals: the program's handlers run on its own
+     * threads, and a fatal signal is handled where it happened. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&W.thread, &attr, writer_main, NULL);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        close(fd);
+        return -rc;
+    }
+    W.started = 1;
+    return 0;
+}
+
+/* Waits (polling: this may run in a signal handler) until cond holds. */
+static int wait_until(_Atomic uint64_t *word, uint64_t want, uint64_t limit_ns) {
+    uint64_t start = mono_ns();
+    while (atomic_load_explicit(word, memory_order_acquire) < want) {
+        if (mono_ns() - start > limit_ns) return 0;
+        struct timespec nap = {0, 200000};
+        nanosleep(&nap, NULL);
+    }
+    return 1;
+}
+
+void tl__writer_flush(void) {
+    if (!W.started || atomic_load(&W.stop)) return;
+    uint64_t req = atomic_fetch_add(&W.flush_req, 1) + 1;
+    tl__writer_kick();
+    wait_until(&W.flush_ack, req, FINISH_WAIT_NS);
+}
+
+void tl__writer_finish(void) {
+    if (!W.started || pthread_equal(pthread_self(), W.thread)) return;
+    atomic_store_explicit(&W.stop, 1, memory_order_release);
+    tl__writer_kick();
+    uint64_t start = mono_ns();
+    while (!atomic_load_explicit(&W.done, memory_order_acquire)) {
+        if (mono_ns() - start > FINISH_WAIT_NS) {
+            tl__warn("the trace writer did not finish in time; %s may end early", tl__g.path);
+            return;
+        }
+        struct timespec nap = {0, 200000};
+        nanosleep(&nap, NULL);
+    }
+}
+
+void tl__writer_stats(tl_writer_stats *out) {
+    out->events = atomic_load(&W.st_events);
+    out->dropped = atomic_load(&W.st_dropped);
+    out->bytes = atomic_load(&W.st_bytes);
+    out->threads = tl__thread_count();
+}
