@@ -23,6 +23,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K)
+#error "threadlens.h needs POSIX 2008 (rwlocks, spinlocks, barriers): compile with -std=gnu11, or define _POSIX_C_SOURCE=200809L before the first #include"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -33,7 +33,9 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(thread_slot *) thread_chunks[MAX_CHUNKS];
 static _Atomic(obj_slot *) obj_chunks[MAX_CHUNKS];
 static _Atomic uint32_t thread_count, obj_count;
-static tl_event *free_rings; /* singly linked through the first event */
+/* Recycled rings, singly linked through their first bytes. */
+typedef struct free_ring { struct free_ring *next; } free_ring;
+static free_ring *free_rings;
 static pthread_key_t exit_key;
 static int exit_key_ok;
 static __thread int tls_ended __attribute__((tls_model("initial-exec")));
@@ -80,10 +82,10 @@ static uint64_t ring_size(void) {
 
 /* Takes a recycled ring or allocates one. Called with reg_lock held. */
 static tl_event *ring_get(uint64_t n) {
-    tl_event *r = free_rings;
+    free_ring *r = free_rings;
     if (r) {
-        memcpy(&free_rings, r, sizeof free_rings);
-        return r;
+        free_rings = r->next;
+        return (tl_event *)(void *)r;
     }
     void *p = NULL;
     return posix_memalign(&p, 64, n * sizeof(tl_event)) == 0 ? p : NULL;
@@ -92,8 +94,9 @@ static tl_event *ring_get(uint64_t n) {
 void tl__ring_recycle(tl_thread_rec *t) {
     tl__lock(&reg_lock);
     if (t->ring) {
-        memcpy(t->ring, &free_rings, sizeof free_rings);
-        free_rings = t->ring;
+        free_ring *r = (free_ring *)(void *)t->ring;
+        r->next = free_rings;
+        free_rings = r;
         t->ring = NULL;
     }
     tl__unlock(&reg_lock);

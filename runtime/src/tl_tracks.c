@@ -2,11 +2,15 @@
  * tl_tracks.c — recorded events → trace events (contract in tl_tracks.h).
  *
  * Track layout (docs/trace-format.md has the full vocabulary):
- * - Thread track (pid, tid): B/E only, never X, so ties keep file order and
- *   an unfinished slice is on disk the moment it starts. The innermost slice
- *   is always the thread's state (running, waiting for L, ...); program
- *   phases are its parents, and a phase boundary cuts the state slice so
- *   the two always nest.
+ * - Thread track (pid, tid): complete X slices only, written when they end.
+ *   (B/E would be simpler to stream, but the DevTools trace engine matches
+ *   B/E with one stack for all threads and rejects interleaved threads.)
+ *   The innermost slice is always the thread's state (running, waiting for
+ *   L, ...); program phases are its parents, and a phase boundary cuts the
+ *   state slice so the two always nest. Slices open longer than a flush
+ *   interval are cut at each flush (tl__tracks_cut) and continue in a new
+ *   piece, so a killed process's file still shows what every thread was
+ *   doing up to the last flush.
  * - Lock holds: async b/e, one id per hold, named after the lock, so the
  *   holds of one lock share a track group and overlapping read holds get
  *   rows of their own. Hand-over-hand locking spans two tracks and never
@@ -31,13 +35,28 @@ typedef enum {
     ST_NONE, ST_RUNNING, ST_LOCK, ST_COND, ST_JOIN, ST_BARRIER, ST_SEM, ST_SLEEP, ST_ENDED
 } state_t;
 
+/* An open slice on a thread track: written as X when it ends or is cut. */
+typedef struct open_slice {
+    uint64_t start;     /* ns */
+    uint64_t site;      /* of the event that opened it (0: none) */
+    uint64_t flow_in;   /* bind id for the first piece, 0: none */
+    uint8_t flags;      /* the opening event's TL_EVF_* */
+    uint8_t cont;       /* a piece after a cut */
+} open_slice;
+
+typedef struct phase {
+    const char *name;   /* the program's string (kept by pointer) */
+    open_slice s;
+} phase;
+
 typedef struct wthread {
-    uint8_t seen, state;
+    uint8_t seen, state, state_open;
     uint32_t wait_obj;
     uint64_t last_ns, end_ns;
     char sname[ESC_NAME + 32]; /* escaped name of the open state slice */
+    open_slice st;             /* the open state slice */
     char jname[ESC_NAME];      /* escaped thread name */
-    const char *phases[MAX_PHASES];
+    phase *phases;             /* MAX_PHASES entries, allocated on first use */
     int depth, skipped;
     uint32_t created_by;       /* pending create flow */
     uint64_t create_ns;
@@ -216,25 +235,44 @@ static void see(uint32_t tid) {
     tl__out_lit(O, "}},\n");
 }
 
-static void slice_b(uint32_t tid, uint64_t ns, const char *cat, const char *jname,
-                    uint64_t flow_in, const tl_event *site_ev) {
-    line_begin('B', tid, ns);
-    put_cat_name(cat, NULL, jname);
-    put_flow(flow_in, 0);
-    put_site_args("at", site_ev);
-    line_end();
+static void put_x_args(const open_slice *o) {
+    if (o->cont) tl__out_lit(O, ",\"args\":{\"continued\":true}");
+    else if (o->site) {
+        tl__out_lit(O, ",\"args\":{\"at\":");
+        put_site_value(o->site, o->flags);
+        tl__out_lit(O, "}");
+    }
 }
 
-static void slice_e(uint32_t tid, uint64_t ns, const char *cat, const char *jname) {
-    line_begin('E', tid, ns);
+/* One complete slice [o->start, end) on tid's track. */
+static void slice_x(uint32_t tid, uint64_t end, const char *cat, const char *jname,
+                    const open_slice *o) {
+    line_begin('X', tid, o->start);
+    tl__out_lit(O, ",\"dur\":");
+    tl__out_ts(O, end - o->start);
     put_cat_name(cat, NULL, jname);
+    put_flow(o->flow_in, 0);
+    put_x_args(o);
     line_end();
+    if (end > max_ns) max_ns = end;
+}
+
+static open_slice opening(uint64_t ns, const tl_event *site_ev, uint64_t flow_in) {
+    open_slice o = {ns, 0, flow_in, 0, 0};
+    if (site_ev) o.site = site_ev->site, o.flags = site_ev->flags;
+    return o;
 }
 
 static void state_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    if (t->sname[0]) slice_e(tid, ns, "state", t->sname);
-    t->sname[0] = 0;
+    if (t->state_open) slice_x(tid, ns, "state", t->sname, &t->st);
+    t->state_open = 0;
+}
+
+/* The state slice goes on after a phase boundary or a cut, as a new piece. */
+static void state_continue(wthread *t, uint64_t ns) {
+    t->st = (open_slice){ns, 0, 0, 0, 1};
+    t->state_open = t->sname[0] != 0;
 }
 
 /* Ends the open state slice and opens "<what><object name>". */
@@ -243,13 +281,11 @@ static void state_set(uint32_t tid, uint64_t ns, state_t st, const char *what, c
     wthread *t = thr(tid);
     see(tid);
     state_close(tid, ns);
-    size_t a = strlen(what), b = jobj ? strlen(jobj) : 0;
-    memcpy(t->sname, what, a);
-    if (b) memcpy(t->sname + a, jobj, b);
-    t->sname[a + b] = 0;
+    join2(t->sname, what, jobj ? jobj : "");
     t->state = (uint8_t)st;
     t->wait_obj = wait_obj;
-    slice_b(tid, ns, "state", t->sname, flow_in, site_ev);
+    t->st = opening(ns, site_ev, flow_in);
+    t->state_open = 1;
 }
 
 static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_event *site_ev) {
@@ -272,30 +308,31 @@ static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
     char name[ESC_NAME + 32];
     join2(name, what, jobj);
     uint64_t id = ++flow_seq;
-    line_begin('B', src_tid, src_ns);
+    line_begin('X', src_tid, src_ns);
+    tl__out_lit(O, ",\"dur\":0");
     put_cat_name("flow", NULL, name);
     put_flow(id, 1);
     line_end();
-    slice_e(src_tid, src_ns, "flow", name);
     return id;
+}
+
+static void phase_x(uint32_t tid, uint64_t end, const phase *p) {
+    char jname[ESC_NAME];
+    tl__json_escape(jname, sizeof jname, p->name);
+    slice_x(tid, end, "phase", jname, &p->s);
 }
 
 static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
     wthread *t = thr(tid);
+    if (!t->phases && !(t->phases = calloc(MAX_PHASES, sizeof *t->phases)))
+        tl__die("out of memory in the trace writer");
     if (t->depth >= MAX_PHASES) {
         t->skipped++;
         return;
     }
-    char saved[sizeof t->sname];
-    memcpy(saved, t->sname, sizeof saved);
     state_close(tid, ns);
-    char jname[ESC_NAME];
-    const char *name = (const char *)(uintptr_t)e->arg;
-    tl__json_escape(jname, sizeof jname, name);
-    t->phases[t->depth++] = name;
-    slice_b(tid, ns, "phase", jname, 0, e);
-    memcpy(t->sname, saved, sizeof saved);
-    if (t->sname[0]) slice_b(tid, ns, "state", t->sname, 0, NULL);
+    t->phases[t->depth++] = (phase){(const char *)(uintptr_t)e->arg, opening(ns, e, 0)};
+    state_continue(t, ns);
 }
 
 static void phase_end(uint32_t tid, uint64_t ns) {
@@ -305,26 +342,33 @@ static void phase_end(uint32_t tid, uint64_t ns) {
         return;
     }
     if (t->depth == 0) return; /* an end without a begin: nothing to close */
-    char saved[sizeof t->sname];
-    memcpy(saved, t->sname, sizeof saved);
     state_close(tid, ns);
-    char jname[ESC_NAME];
-    tl__json_escape(jname, sizeof jname, t->phases[--t->depth]);
-    slice_e(tid, ns, "phase", jname);
-    memcpy(t->sname, saved, sizeof saved);
-    if (t->sname[0]) slice_b(tid, ns, "state", t->sname, 0, NULL);
+    phase_x(tid, ns, &t->phases[--t->depth]);
+    state_continue(t, ns);
 }
 
 static void thread_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
     state_close(tid, ns);
-    while (t->depth > 0) {
-        char jname[ESC_NAME];
-        tl__json_escape(jname, sizeof jname, t->phases[--t->depth]);
-        slice_e(tid, ns, "phase", jname);
-    }
+    while (t->depth > 0) phase_x(tid, ns, &t->phases[--t->depth]);
     t->state = ST_ENDED;
     t->end_ns = ns;
+}
+
+void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age) {
+    wthread *t = thr(tid);
+    if (!t->seen || t->state == ST_ENDED || ns <= t->last_ns) return;
+    uint64_t oldest = t->depth ? t->phases[0].s.start : t->st.start;
+    if (!t->state_open && !t->depth) return;
+    if (oldest + min_age > ns) return;
+    /* Cut every level at once, so the pieces before and after nest. */
+    state_close(tid, ns);
+    for (int i = t->depth - 1; i >= 0; i--) {
+        phase_x(tid, ns, &t->phases[i]);
+        t->phases[i].s = (open_slice){ns, 0, 0, 0, 1};
+    }
+    state_continue(t, ns);
+    t->last_ns = ns; /* later events of this thread cannot start before the cut */
 }
 
 /* ---- counters and marks ---------------------------------------------------- */

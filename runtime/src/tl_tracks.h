@@ -19,6 +19,10 @@ TL_INTERNAL int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_n
 TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
 /* n more events of thread tid were lost (full ring): a mark and a counter. */
 TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n);
+/* Cuts tid's open slices at ns when the oldest began at least min_age ns
+ * earlier: they are written up to ns and go on as new pieces. The writer
+ * calls it at each flush for threads whose events up to ns are processed. */
+TL_INTERNAL void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age);
 /* Closes every open slice at now_ns (or the last time written, if later)
  * and writes the final line and the closing bracket. */
 TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped);

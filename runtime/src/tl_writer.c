@@ -188,11 +188,22 @@ static void settle(void) {
     }
 }
 
+/* Cuts long-open slices at cut_ns on threads whose events up to then are
+ * all processed (a thread stuck behind a sequence gap waits a cycle). */
+static void cut_open_slices(uint64_t cut_ns) {
+    uint64_t min_age = tl__g.opt.flush_ms * 1000000u;
+    for (uint32_t i = 0; i < W.nact; i++)
+        if (W.act[i].pos == W.act[i].avail) tl__tracks_cut(W.act[i].rec->id, cut_ns, min_age);
+}
+
 static void cycle(int final) {
     add_new_threads();
+    /* Every event published before this moment has an earlier timestamp. */
+    uint64_t cut_ticks = tl__now();
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
     uint64_t n = merge(final);
+    if (!final) cut_open_slices(tl__clock_to_ns(cut_ticks));
     settle();
     tl__out_flush(&W.out);
     atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
