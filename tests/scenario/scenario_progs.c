@@ -5,6 +5,7 @@
  * certain (a waiter really waits); nothing here depends on them for
  * correctness.
  */
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,21 @@ static tl_cond ready;
 static tl_sem slots;
 static tl_barrier meet;
 static tl_spinlock spin;
-static volatile int flag;
+/* Choreography, not traced: a thread announces it is about to block, and
+ * the other waits for that before acting, so a waiter really waits even on
+ * a loaded machine. */
+static sem_t announced;
+static void announce(void) { sem_post(&announced); }
+static void await_announce(void) {
+    while (sem_wait(&announced) != 0) {
+    }
+}
 
 /* ---- handoff: main holds a lock a worker waits for ---------------------- */
 
 static void *take_a(void *arg) {
     (void)arg;
+    announce();
     tl_mutex_lock(&lock_a);
     tl_mutex_unlock(&lock_a);
     return NULL;
@@ -36,6 +46,7 @@ static int handoff(void) {
     tl_mutex_init(&lock_a, TL_MUTEX_NORMAL, "handoff lock");
     tl_mutex_lock(&lock_a);
     tl_thread_create(&t, "worker", take_a, NULL);
+    await_announce();
     tl_sleep_ms(30);
     tl_mutex_unlock(&lock_a);
     return tl_thread_join(t, NULL);
@@ -96,6 +107,7 @@ static int stage;
 static void *cond_waiter(void *arg) {
     int want = (int)(long)arg;
     tl_mutex_lock(&lock_a);
+    announce(); /* main can take the mutex only once we wait */
     while (stage < want) tl_cond_wait(&ready, &lock_a);
     tl_mutex_unlock(&lock_a);
     return NULL;
@@ -106,7 +118,7 @@ static int cond(void) {
     tl_mutex_init(&lock_a, TL_MUTEX_NORMAL, "state");
     tl_cond_init(&ready, "ready");
     tl_thread_create(&t[0], "first", cond_waiter, (void *)1L);
-    tl_sleep_ms(20);
+    await_announce();
     tl_mutex_lock(&lock_a);
     stage = 1;
     tl_cond_signal(&ready);
@@ -114,7 +126,8 @@ static int cond(void) {
     tl_thread_join(t[0], NULL);
     tl_thread_create(&t[1], "second", cond_waiter, (void *)2L);
     tl_thread_create(&t[2], "third", cond_waiter, (void *)2L);
-    tl_sleep_ms(30);
+    await_announce();
+    await_announce();
     tl_mutex_lock(&lock_a);
     stage = 2;
     tl_cond_broadcast(&ready);
@@ -126,6 +139,7 @@ static int cond(void) {
 
 static void *sem_waiter(void *arg) {
     (void)arg;
+    announce();
     tl_sem_wait(&slots);
     return NULL;
 }
@@ -134,7 +148,8 @@ static int sem(void) {
     tl_thread t;
     tl_sem_init(&slots, 0, "slots");
     tl_thread_create(&t, "waiter", sem_waiter, NULL);
-    tl_sleep_ms(20);
+    await_announce();
+    tl_sleep_ms(30);
     tl_sem_post(&slots);
     return tl_thread_join(t, NULL);
 }
@@ -143,6 +158,7 @@ static int sem(void) {
 
 static void *barrier_party(void *arg) {
     tl_sleep_ms((int)(long)arg);
+    announce();
     tl_barrier_wait(&meet);
     return NULL;
 }
@@ -152,7 +168,9 @@ static int barrier(void) {
     tl_barrier_init(&meet, 3, "meet");
     tl_thread_create(&t[0], "early", barrier_party, (void *)1L);
     tl_thread_create(&t[1], "middle", barrier_party, (void *)5L);
-    tl_sleep_ms(25);
+    await_announce();
+    await_announce();
+    tl_sleep_ms(30);
     tl_barrier_wait(&meet); /* main arrives last */
     return tl_thread_join(t[0], NULL) | tl_thread_join(t[1], NULL);
 }
@@ -166,7 +184,8 @@ static int phases(void) {
     tl_phase_begin("inner");
     tl_mutex_lock(&lock_a);
     tl_thread_create(&t, "contender", take_a, NULL);
-    tl_sleep_ms(10);
+    await_announce();
+    tl_sleep_ms(30);
     tl_mutex_unlock(&lock_a);
     tl_mark("checkpoint");
     tl_phase_end();
@@ -190,6 +209,7 @@ static int recursive(void) {
 static void *hold_a_long(void *arg) {
     (void)arg;
     tl_mutex_lock(&lock_a);
+    announce(); /* main may try now: the lock is surely taken */
     tl_sleep_ms(60);
     tl_mutex_unlock(&lock_a);
     return NULL;
@@ -197,6 +217,7 @@ static void *hold_a_long(void *arg) {
 
 static void *spin_briefly(void *arg) {
     (void)arg;
+    announce();
     tl_spin_lock(&spin);
     tl_spin_unlock(&spin);
     return NULL;
@@ -209,11 +230,12 @@ static int timeouts(void) {
     tl_cond_init(&ready, "never");
     tl_spin_init(&spin, "spin");
     tl_thread_create(&t, "holder", hold_a_long, NULL);
-    tl_sleep_ms(10);
+    await_announce();
     clock_gettime(CLOCK_REALTIME, &when);
     when.tv_nsec += 10000000;
     if (when.tv_nsec >= 1000000000) when.tv_sec++, when.tv_nsec -= 1000000000;
     int rc = tl_mutex_timedlock(&lock_a, &when);
+    if (rc == 0) tl_mutex_unlock(&lock_a);
     tl_thread_join(t, NULL);
     tl_mutex_lock(&lock_a);
     clock_gettime(CLOCK_REALTIME, &when);
@@ -223,7 +245,8 @@ static int timeouts(void) {
     tl_mutex_unlock(&lock_a);
     tl_spin_lock(&spin);
     tl_thread_create(&t, "spinner", spin_briefly, NULL);
-    tl_sleep_ms(5);
+    await_announce();
+    tl_sleep_ms(20);
     tl_spin_unlock(&spin);
     tl_thread_join(t, NULL);
     return !(rc == 110 /* ETIMEDOUT */ && rc2 == 110);
@@ -300,6 +323,7 @@ static int segv_thread(void) {
 static void *lock_b_then_a(void *arg) {
     (void)arg;
     tl_mutex_lock(&lock_b);
+    announce();
     tl_sleep_ms(20);
     tl_mutex_lock(&lock_a);
     return NULL;
@@ -313,7 +337,7 @@ static int deadlock(void) {
     tl_mutex_init(&lock_b, TL_MUTEX_NORMAL, "fork B");
     tl_mutex_lock(&lock_a);
     tl_thread_create(&t, "philosopher", lock_b_then_a, NULL);
-    tl_sleep_ms(10);
+    await_announce();
     tl_mark("deadlocked");
     tl_mutex_lock(&lock_b);
     return 0;
@@ -352,6 +376,7 @@ static const struct { const char *name; int (*fn)(void); } scenarios[] = {
 };
 
 int main(int argc, char **argv) {
+    sem_init(&announced, 0, 0);
     for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof scenarios[0]; i++)
         if (!strcmp(argv[1], scenarios[i].name)) return scenarios[i].fn();
     fprintf(stderr, "usage: tl_scenarios NAME (unknown scenario)\n");
