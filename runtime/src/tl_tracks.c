@@ -439,6 +439,16 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_eve
         r->depth++;
         return;
     }
+    /* Holders that cannot coexist with this one must have released it in
+     * events we lost (a full ring): end their holds here. */
+    if (o->owner && o->owner != tid) {
+        hold_e(o->owner, ns, o, o->hold, NULL);
+        o->owner = 0;
+    }
+    while (!read && o->nreaders) {
+        reader *x = &o->readers[--o->nreaders];
+        hold_e(x->tid, ns, o, x->hold, NULL);
+    }
     uint64_t hold = ++hold_seq;
     if (read) {
         if (o->nreaders == o->capreaders)
@@ -860,7 +870,23 @@ void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n) {
     counter(tid, ns, "threadlens", "dropped events", (double)dropped_all);
 }
 
+/* Forgets every thread and object: a new trace starts from nothing. */
+static void reset_model(void) {
+    for (uint32_t i = 0; i < nthreads; i++) free(threads[i].phases);
+    for (uint32_t i = 0; i < nobjs; i++) {
+        free(objs[i].readers);
+        free(objs[i].tokens);
+        free(objs[i].cwait);
+    }
+    free(threads);
+    free(objs);
+    threads = NULL, objs = NULL;
+    nthreads = nobjs = 0;
+    hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
+}
+
 int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
+    reset_model();
     O = out;
     char tmp[24];
     int n = 0;

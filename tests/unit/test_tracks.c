@@ -1,0 +1,128 @@
+/*
+ * Unit tests for tl_tracks.c: hand-made event sequences, including ones a
+ * full ring or a misbehaving program produces, must give a trace that passes
+ * every Perfetto rule (tracecheck) and says what happened.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tl_tracks.h"
+#include "tl_test.h"
+#include "tracecheck.h"
+
+static tl_out out;
+static char path[64];
+static uint64_t seq = 1, now_ns = 1000;
+
+static void open_trace(void) {
+    snprintf(path, sizeof path, "/tmp/tl_tracks_XXXXXX");
+    int fd = mkstemp(path);
+    tl__out_init(&out, fd, 1 << 20);
+    tl__tracks_open(&out, 4242, "unit");
+}
+
+/* One event of thread tid, 1 us after the previous one. */
+static void ev(uint32_t tid, unsigned kind, uint32_t obj, uint64_t arg, unsigned aux) {
+    tl_event e = {0};
+    now_ns += 1000;
+    e.ts = now_ns; /* monotonic clock mode: ticks are ns */
+    e.seq = tl__kind_is_sync(kind) ? seq++ : 0;
+    e.kind = (uint8_t)kind, e.obj = obj, e.arg = arg, e.aux = (uint16_t)aux;
+    tl__tracks_event(tid, &e);
+}
+
+/* Closes the trace and loads it; the caller frees. */
+static tc_trace *close_and_load(void) {
+    tl__tracks_close(now_ns + 1000, 0, 0);
+    tl__out_flush(&out);
+    close(out.fd);
+    free(out.buf);
+    char err[256];
+    tc_trace *t = tc_load_file(path, err, sizeof err);
+    if (!t) fprintf(stderr, "load failed: %s\n", err);
+    tc_problems p;
+    size_t n = t ? tc_check(t, &p) : 1;
+    for (size_t i = 0; t && i < p.count; i++) fprintf(stderr, "problem: %s\n", p.lines[i]);
+    CHECK(n == 0);
+    return t;
+}
+
+static void missing_events_should_still_give_a_valid_trace(void) {
+    open_trace();
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    ev(1, TL_EV_LOCK_RELEASE, 7, 0, 0);              /* release without acquire */
+    ev(2, TL_EV_LOCK_ACQUIRE, 7, 0, 0);              /* a thread whose START was dropped */
+    ev(1, TL_EV_LOCK_WAIT, 7, 0, TL_MODE_WRITE);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"after a lost wakeup", 0); /* ACQUIRE was dropped */
+    ev(1, TL_EV_COND_WAKE, 9, 7, 0);                 /* wake without wait */
+    ev(1, TL_EV_PHASE_END, 0, 0, 0);                 /* end without begin */
+    ev(2, TL_EV_SEM_ACQUIRE, 8, 0, 0);               /* more waits than posts */
+    ev(2, TL_EV_BARRIER_LEAVE, 10, 0, 0);
+    ev(3, TL_EV_JOIN_END, 0, 99, 0);                 /* join of an unknown thread */
+    ev(2, TL_EV_THREAD_END, 0, 0, 0);
+    ev(2, TL_EV_LOCK_RELEASE, 7, 0, 0);              /* after its end: ignored */
+    tc_trace *t = close_and_load();
+    CHECK(t && tc_thread_name(t, 0, 2) != NULL);
+    CHECK(t && tc_slice_find(t, 0, 1, "waiting for unknown object", 0) != NULL);
+    const tc_slice *hold = t ? tc_async_find(t, "unknown object", 0) : NULL;
+    CHECK(hold && hold->tid == 2 && hold->end_ns != TC_OPEN_END);
+    /* The wake re-took the mutex: the lost release ended thread 2's hold. */
+    const tc_slice *next = t ? tc_async_find(t, "unknown object", 1) : NULL;
+    CHECK(next && next->tid == 1 && hold && hold->end_ns == next->start_ns);
+    CHECK(t && tc_async_find(t, "unknown object", 2) == NULL);
+    tc_free(t);
+    unlink(path);
+}
+
+static void deep_phases_should_stop_at_the_limit(void) {
+    open_trace();
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    for (int i = 0; i < 600; i++) ev(1, TL_EV_PHASE_BEGIN, 0, (uintptr_t)"deep", 0);
+    for (int i = 0; i < 600; i++) ev(1, TL_EV_PHASE_END, 0, 0, 0);
+    tc_trace *t = close_and_load();
+    CHECK(t && tc_slice_count(t, 0, 1, "deep") == 128);
+    tc_free(t);
+    unlink(path);
+}
+
+static void cut_should_split_every_level_into_nesting_pieces(void) {
+    open_trace();
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    ev(1, TL_EV_PHASE_BEGIN, 0, (uintptr_t)"outer", 0);
+    ev(1, TL_EV_SLEEP_BEGIN, 0, 1000000, 0);
+    tl__tracks_cut(1, now_ns + 500, 100);   /* old enough: cut */
+    tl__tracks_cut(1, now_ns + 600, 1000);  /* the new pieces are too young */
+    now_ns += 1000;
+    ev(1, TL_EV_SLEEP_END, 0, 0, 0);
+    ev(1, TL_EV_PHASE_END, 0, 0, 0);
+    tc_trace *t = close_and_load();
+    CHECK(t && tc_slice_count(t, 0, 1, "outer") == 2 && tc_slice_count(t, 0, 1, "sleeping") == 2);
+    const tc_slice *a = t ? tc_slice_find(t, 0, 1, "sleeping", 0) : NULL;
+    const tc_slice *b = t ? tc_slice_find(t, 0, 1, "sleeping", 1) : NULL;
+    CHECK(a && b && a->end_ns == b->start_ns && cJSON_IsTrue(tc_slice_arg(b, "continued")));
+    CHECK(b && b->depth == 1);
+    tc_free(t);
+    unlink(path);
+}
+
+static void names_should_be_escaped(void) {
+    open_trace();
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"quote\" back\\ nl\n bad\xff", 0);
+    ev(1, TL_EV_COUNTER, 0, (uintptr_t)"odd \"counter\"", 0);
+    tc_trace *t = close_and_load();
+    CHECK(t && tc_instant_find(t, "quote\" back\\ nl\n bad?", 0) != NULL);
+    CHECK(t && tc_counter_find(t, 0, "odd \"counter\" value") != NULL);
+    tc_free(t);
+    unlink(path);
+}
+
+int main(void) {
+    tl__clock_init(TL_CLOCK_MONOTONIC);
+    TEST_RUN(missing_events_should_still_give_a_valid_trace);
+    TEST_RUN(deep_phases_should_stop_at_the_limit);
+    TEST_RUN(cut_should_split_every_level_into_nesting_pieces);
+    TEST_RUN(names_should_be_escaped);
+    return TEST_DONE();
+}
