@@ -361,6 +361,21 @@ static int flood(void) {
     return 0;
 }
 
+/* A thread the runtime did not create: it appears when it first records. */
+static void *foreign_body(void *arg) {
+    (void)arg;
+    tl_mutex_lock(&lock_a);
+    tl_mutex_unlock(&lock_a);
+    return NULL;
+}
+
+static int foreign(void) {
+    pthread_t raw;
+    tl_mutex_init(&lock_a, TL_MUTEX_NORMAL, "shared");
+    if (pthread_create(&raw, NULL, foreign_body, NULL)) return 1;
+    return pthread_join(raw, NULL);
+}
+
 static int hello(void) {
     tl_mark("hello");
     return 0;
@@ -373,6 +388,7 @@ static const struct { const char *name; int (*fn)(void); } scenarios[] = {
     {"many_threads", many_threads}, {"daemon", daemon_thread},   {"exit_thread", exit_thread},
     {"abort_thread", abort_thread}, {"segv_thread", segv_thread}, {"deadlock", deadlock},
     {"forever", forever},     {"flood", flood},                   {"hello", hello},
+    {"foreign", foreign},
 };
 
 int main(int argc, char **argv) {

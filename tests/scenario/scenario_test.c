@@ -409,6 +409,18 @@ static void check_bad_option(run *r) {
     CHECK(tc_instant_find(r->t, "hello", 0) != NULL);
 }
 
+static void check_foreign(run *r) {
+    CHECK(exited_with(r, 0));
+    CHECK(tid_of(r->t, "thread 2") == 2);
+    const tc_slice *run2 = tc_slice_find(r->t, 0, 2, "running", 0);
+    CHECK(run2 && run2->flow_in == false); /* nobody we saw created it */
+    const tc_slice *h = tc_async_find(r->t, "shared", 0);
+    CHECK(h && h->tid == 2);
+    /* Its end came from the thread-exit hook, not from the final close. */
+    const tc_slice *main_run = tc_slice_find(r->t, 0, 1, "running", 0);
+    CHECK(run2 && main_run && run2->end_ns < main_run->end_ns);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const struct {
@@ -437,6 +449,7 @@ static const struct {
     {"forever_sigkill", "forever", check_forever_sigkill, {"THREADLENS_FLUSH_MS=20"}, "\"iteration\",\"args\":{\"value\":100}", SIGKILL},
     {"flood", "flood", check_flood, {"THREADLENS_BUFFER_EVENTS=1024", "THREADLENS_FULL_WAIT_US=0"}, 0, 0},
     {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0},
+    {"foreign", "foreign", check_foreign, {0}, 0, 0},
 };
 
 int main(int argc, char **argv) {
