@@ -84,15 +84,17 @@ TL_INTERNAL const char *tl__clock_name(void);
  * release, tail with release, each read with acquire by the other side.
  */
 typedef struct tl_thread_rec {
-    /* producer side: written only by the owning thread */
-    tl_event *ring;
+    /* Producer side, one cache line touched only by the owning thread (the
+     * writer keeps its own copies of ring and mask). */
+    _Alignas(64) tl_event *ring;
     uint64_t mask;         /* ring size - 1 (a power of two) */
     uint64_t head_local;   /* next slot to fill */
     uint64_t tail_cache;   /* last tail seen by the producer */
     volatile sig_atomic_t in_record; /* a signal handler must not nest */
-    _Atomic uint64_t head; /* events published */
-    _Atomic uint64_t tail; /* events consumed by the writer */
-    _Atomic uint64_t dropped;  /* events lost to a full ring or nesting */
+    /* Shared lines: each written by one side, read by the other. */
+    _Alignas(64) _Atomic uint64_t head; /* events published */
+    _Alignas(64) _Atomic uint64_t tail; /* events consumed by the writer */
+    _Alignas(64) _Atomic uint64_t dropped; /* events lost to a full ring or nesting */
     _Atomic int ended;         /* 1 after THREAD_END was published */
     _Atomic int drained;       /* writer: ended and everything consumed */
     uint32_t id;
@@ -173,7 +175,11 @@ TL_INTERNAL const char *tl__obj_kind_name(unsigned kind);
 
 /* ---- recording (tl_record.c) ---------------------------------------------- */
 
-extern TL_INTERNAL _Atomic uint64_t tl__seq;
+/* The global sequence counter, alone on its cache line (every sync event of
+ * every thread increments it; nothing else should be invalidated by that). */
+typedef struct tl_seq_line { _Alignas(64) _Atomic uint64_t value; } tl_seq_line;
+extern TL_INTERNAL tl_seq_line tl__seq_line;
+#define tl__seq (tl__seq_line.value)
 
 /* Slow path of tl__record when the ring is full: waits up to
  * THREADLENS_FULL_WAIT_US for the writer, then gives up. Returns 1 when

@@ -35,17 +35,32 @@ void tl__out_flush(tl_out *o) {
     o->len = 0;
 }
 
+/* Two digits per division: the writer prints several numbers per event and
+ * this was its hottest function. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 void tl__out_u64(tl_out *o, uint64_t v) {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    char *p = o->buf + o->len;
-    if (o->len + (size_t)n > o->cap) return; /* callers reserved a line */
-    for (int i = 0; i < n; i++) p[i] = tmp[n - 1 - i];
-    o->len += (size_t)n;
+    char tmp[20];
+    char *p = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    if (o->len + n > o->cap) return; /* callers reserved a line */
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
 }
 
 void tl__out_i64(tl_out *o, int64_t v) {
@@ -61,7 +76,8 @@ void tl__out_ts(tl_out *o, uint64_t ns) {
     tl__out_u64(o, ns / 1000);
     unsigned frac = (unsigned)(ns % 1000);
     if (frac == 0) return;
-    char d[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10), (char)('0' + frac % 10)};
+    char d[4] = {'.', (char)('0' + frac / 100), digit_pairs[2 * (frac % 100)],
+                 digit_pairs[2 * (frac % 100) + 1]};
     tl__out_raw(o, d, 4);
 }
 

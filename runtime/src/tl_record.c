@@ -12,7 +12,7 @@
 
 #include "tl_internal.h"
 
-TL_INTERNAL _Atomic uint64_t tl__seq = 1;
+TL_INTERNAL tl_seq_line tl__seq_line = {1};
 
 static uint64_t mono_us(void) {
     struct timespec ts;

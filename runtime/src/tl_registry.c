@@ -115,8 +115,9 @@ static void default_name(char *out, uint32_t id, const tl_site *site) {
 
 /* A new record with its id, ring and name; NULL when out of memory. */
 static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_site *site) {
-    tl_thread_rec *t = calloc(1, sizeof *t);
-    if (!t) return NULL;
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, sizeof(tl_thread_rec)) != 0) return NULL;
+    tl_thread_rec *t = memset(mem, 0, sizeof(tl_thread_rec));
     uint64_t n = ring_size();
     tl__lock(&reg_lock);
     t->ring = ring_get(n);

@@ -93,6 +93,7 @@ typedef struct wobj {
 
 static tl_out *O;
 static char pidstr[24];
+static size_t pidlen;
 static wthread *threads;
 static uint32_t nthreads;
 static wobj *objs;
@@ -131,6 +132,70 @@ static wobj *obj(uint32_t id) {
     return o;
 }
 
+/* ---- cached text ------------------------------------------------------------ */
+
+/* Escaped text by pointer: names the program passes (string literals, kept
+ * by pointer) and call sites ("file:line", or "0x<pc>") are escaped once,
+ * not on every event. Open addressing; never shrinks. */
+enum { TXT_NAME, TXT_SITE, TXT_PC };
+typedef struct text { uint64_t key; uint32_t kind, len; char *s; } text;
+static text *texts;
+static size_t ntexts, captexts;
+
+static void text_make(text *t, uint64_t key, uint32_t kind) {
+    char buf[ESC_NAME + 32];
+    if (kind == TXT_NAME) {
+        tl__json_escape(buf, sizeof buf, (const char *)(uintptr_t)key);
+    } else if (kind == TXT_PC) {
+        int n = 2;
+        buf[0] = '0', buf[1] = 'x';
+        for (int b = 60; b >= 0; b -= 4)
+            if (n > 2 || (key >> b) & 15 || b == 0) buf[n++] = "0123456789abcdef"[(key >> b) & 15];
+        buf[n] = 0;
+    } else {
+        const tl_site *site = (const tl_site *)(uintptr_t)key;
+        tl__json_escape(buf, ESC_NAME, site->file);
+        size_t n = strlen(buf);
+        unsigned line = site->line > 0 ? (unsigned)site->line : 0;
+        char digits[12];
+        int d = 0;
+        do digits[d++] = (char)('0' + line % 10); while (line /= 10);
+        buf[n++] = ':';
+        while (d) buf[n++] = digits[--d];
+        buf[n] = 0;
+    }
+    t->key = key, t->kind = kind, t->len = (uint32_t)strlen(buf);
+    if (!(t->s = malloc(t->len + 1))) tl__die("out of memory in the trace writer");
+    memcpy(t->s, buf, t->len + 1);
+}
+
+static const text *text_of(uint64_t key, uint32_t kind) {
+    if (2 * (ntexts + 1) > captexts) {
+        size_t cap = captexts ? 2 * captexts : 1024;
+        text *old = texts, *nt = calloc(cap, sizeof *nt);
+        if (!nt) tl__die("out of memory in the trace writer");
+        for (size_t i = 0; i < captexts; i++) {
+            if (!old[i].s) continue;
+            size_t j = ((old[i].key ^ old[i].kind) * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+            while (nt[j].s) j = (j + 1) & (cap - 1);
+            nt[j] = old[i];
+        }
+        free(old);
+        texts = nt, captexts = cap;
+    }
+    size_t j = ((key ^ kind) * 0x9E3779B97F4A7C15ull >> 20) & (captexts - 1);
+    for (; texts[j].s; j = (j + 1) & (captexts - 1))
+        if (texts[j].key == key && texts[j].kind == kind) return &texts[j];
+    text_make(&texts[j], key, kind);
+    ntexts++;
+    return &texts[j];
+}
+
+static const text *name_text(const char *name) { return text_of((uintptr_t)name, TXT_NAME); }
+static const text *site_text(uint64_t site, unsigned flags) {
+    return text_of(site, (flags & TL_EVF_PC) ? TXT_PC : TXT_SITE);
+}
+
 /* ---- line pieces ----------------------------------------------------------- */
 
 /* {"ph":"X","pid":P,"tid":T,"ts":TS — the caller continues, then line_end. */
@@ -139,7 +204,7 @@ static void line_begin(char ph, uint32_t tid, uint64_t ns) {
     char head[8] = {'{', '"', 'p', 'h', '"', ':', '"', ph};
     tl__out_raw(O, head, 8);
     tl__out_lit(O, "\",\"pid\":");
-    tl__out_str(O, pidstr);
+    tl__out_raw(O, pidstr, pidlen);
     tl__out_lit(O, ",\"tid\":");
     tl__out_u64(O, tid);
     tl__out_lit(O, ",\"ts\":");
@@ -160,22 +225,9 @@ static void put_cat_name(const char *cat, const char *jprefix, const char *jname
 
 /* "file:line" of a recorded site, or the raw return address. */
 static void put_site_value(uint64_t site, unsigned flags) {
-    if (flags & TL_EVF_PC) {
-        static const char hex[] = "0123456789abcdef";
-        char buf[20];
-        int n = 0;
-        for (int s = 60; s >= 0; s -= 4)
-            if (n || (site >> s) & 15 || s == 0) buf[n++] = hex[(site >> s) & 15];
-        tl__out_lit(O, "\"0x");
-        tl__out_raw(O, buf, (size_t)n);
-        tl__out_lit(O, "\"");
-        return;
-    }
-    const tl_site *s = (const tl_site *)(uintptr_t)site;
+    const text *t = site_text(site, flags);
     tl__out_lit(O, "\"");
-    tl__out_jbody(O, s->file);
-    tl__out_lit(O, ":");
-    tl__out_u64(O, (uint64_t)(s->line > 0 ? s->line : 0));
+    tl__out_raw(O, t->s, t->len);
     tl__out_lit(O, "\"");
 }
 
@@ -317,9 +369,7 @@ static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
 }
 
 static void phase_x(uint32_t tid, uint64_t end, const phase *p) {
-    char jname[ESC_NAME];
-    tl__json_escape(jname, sizeof jname, p->name);
-    slice_x(tid, end, "phase", jname, &p->s);
+    slice_x(tid, end, "phase", name_text(p->name)->s, &p->s);
 }
 
 static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
@@ -406,7 +456,7 @@ static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, 
     if (read) tl__out_lit(O, "\",\"mode\":\"read\"");
     else tl__out_lit(O, "\"");
     if (e && e->site) {
-        tl__out_lit(O, ",\"acquired_at\":");
+        tl__out_lit(O, ",\"at\":");
         put_site_value(e->site, e->flags);
     }
     tl__out_lit(O, "}");
@@ -430,9 +480,15 @@ static reader *find_reader(wobj *o, uint32_t tid) {
 }
 
 static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_event *e) {
-    if (!read && o->owner == tid) { /* recursive re-entry: same hold */
-        o->depth++;
-        return;
+    if (!read && o->owner == tid) {
+        if (o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_RECURSIVE) {
+            o->depth++; /* re-entry: the same hold goes on */
+            return;
+        }
+        /* Any other lock cannot be taken twice by its owner: the release
+         * was lost (a full ring). End the old hold, start a new one. */
+        hold_e(tid, ns, o, o->hold, NULL);
+        o->owner = 0;
     }
     reader *r = read ? find_reader(o, tid) : NULL;
     if (r) {
@@ -839,19 +895,14 @@ void tl__tracks_event(uint32_t tid, const tl_event *e) {
         ensure_running(tid, ns);
         phase_end(tid, ns);
         break;
-    case TL_EV_MARK: {
-        char jname[ESC_NAME];
+    case TL_EV_MARK:
         ensure_running(tid, ns);
-        tl__json_escape(jname, sizeof jname, (const char *)(uintptr_t)e->arg);
-        instant(tid, ns, "mark", jname, e);
+        instant(tid, ns, "mark", name_text((const char *)(uintptr_t)e->arg)->s, e);
         break;
-    }
     case TL_EV_COUNTER: {
-        char jname[ESC_NAME];
         double v;
         memcpy(&v, &e->val, sizeof v);
-        tl__json_escape(jname, sizeof jname, (const char *)(uintptr_t)e->arg);
-        counter(tid, ns, jname, "value", v);
+        counter(tid, ns, name_text((const char *)(uintptr_t)e->arg)->s, "value", v);
         break;
     }
     case TL_EV__COUNT:
@@ -882,6 +933,9 @@ static void reset_model(void) {
     free(objs);
     threads = NULL, objs = NULL;
     nthreads = nobjs = 0;
+    for (size_t i = 0; i < captexts; i++) free(texts[i].s);
+    free(texts);
+    texts = NULL, ntexts = captexts = 0;
     hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
 }
 
@@ -893,6 +947,7 @@ int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
     do tmp[n++] = (char)('0' + pid % 10); while (pid /= 10);
     for (int i = 0; i < n; i++) pidstr[i] = tmp[n - 1 - i];
     pidstr[n] = 0;
+    pidlen = (size_t)n;
     tl__out_lit(O, "[\n{\"ph\":\"M\",\"pid\":");
     tl__out_str(O, pidstr);
     tl__out_lit(O, ",\"tid\":1,\"name\":\"process_name\",\"args\":{\"name\":");

@@ -36,6 +36,9 @@
 
 typedef struct active {
     tl_thread_rec *rec;
+    const tl_event *ring; /* copies: the record's producer line stays the */
+    uint64_t mask;        /* producer's alone */
+    uint32_t id;
     uint64_t pos;    /* next event to process */
     uint64_t avail;  /* head snapshot for this cycle */
     uint64_t dropped_seen;
@@ -104,21 +107,24 @@ static void heap_pop(void) {
 }
 
 static const tl_event *peek(active *a) {
-    return a->pos < a->avail ? &a->rec->ring[a->pos & a->rec->mask] : NULL;
+    return a->pos < a->avail ? &a->ring[a->pos & a->mask] : NULL;
 }
 
-/* Processes a's local events up to its next sync event, which it queues. */
-static void advance(uint32_t idx) {
+/* Processes a's local events up to its next sync event, which it queues.
+ * Returns the number processed. */
+static uint64_t advance(uint32_t idx) {
     active *a = &W.act[idx];
     const tl_event *e;
+    uint64_t n = 0;
     while ((e = peek(a)) != NULL) {
         if (tl__kind_is_sync(e->kind)) {
             heap_push(e->seq, idx);
-            return;
+            break;
         }
-        tl__tracks_event(a->rec->id, e);
-        a->pos++;
+        tl__tracks_event(a->id, e);
+        a->pos++, n++;
     }
+    return n;
 }
 
 /* May the merge skip the missing number next_seq? */
@@ -132,7 +138,7 @@ static int gap_expired(int final) {
 static uint64_t merge(int final) {
     uint64_t n = 0;
     W.nheap = 0;
-    for (uint32_t i = 0; i < W.nact; i++) advance(i);
+    for (uint32_t i = 0; i < W.nact; i++) n += advance(i);
     while (W.nheap) {
         heap_item top = W.heap[0];
         if (top.seq > W.next_seq) {
@@ -142,10 +148,10 @@ static uint64_t merge(int final) {
         W.gap_since = 0;
         heap_pop();
         active *a = &W.act[top.idx];
-        tl__tracks_event(a->rec->id, &a->rec->ring[a->pos & a->rec->mask]);
+        tl__tracks_event(a->id, &a->ring[a->pos & a->mask]);
         a->pos++, n++;
         if (top.seq >= W.next_seq) W.next_seq = top.seq + 1;
-        advance(top.idx);
+        n += advance(top.idx);
     }
     return n;
 }
@@ -163,7 +169,7 @@ static void add_new_threads(void) {
             W.heap = realloc(W.heap, W.capact * sizeof *W.heap);
             if (!W.act || !W.heap) tl__die("out of memory in the trace writer");
         }
-        W.act[W.nact++] = (active){rec, 0, 0, 0};
+        W.act[W.nact++] = (active){rec, rec->ring, rec->mask, rec->id, 0, 0, 0};
     }
 }
 
@@ -174,7 +180,7 @@ static void settle(void) {
         atomic_store_explicit(&a->rec->tail, a->pos, memory_order_release);
         uint64_t d = atomic_load_explicit(&a->rec->dropped, memory_order_relaxed);
         if (d > a->dropped_seen) {
-            tl__tracks_dropped(a->rec->id, d, d - a->dropped_seen);
+            tl__tracks_dropped(a->id, d, d - a->dropped_seen);
             atomic_fetch_add_explicit(&W.st_dropped, d - a->dropped_seen, memory_order_relaxed);
             a->dropped_seen = d;
         }
@@ -193,7 +199,7 @@ static void settle(void) {
 static void cut_open_slices(uint64_t cut_ns) {
     uint64_t min_age = tl__g.opt.flush_ms * 1000000u;
     for (uint32_t i = 0; i < W.nact; i++)
-        if (W.act[i].pos == W.act[i].avail) tl__tracks_cut(W.act[i].rec->id, cut_ns, min_age);
+        if (W.act[i].pos == W.act[i].avail) tl__tracks_cut(W.act[i].id, cut_ns, min_age);
 }
 
 static void cycle(int final) {
@@ -214,19 +220,21 @@ static void *writer_main(void *arg) {
     (void)arg;
     uint64_t sleep_ns = tl__g.opt.flush_ms * 1000000u;
     for (;;) {
+        /* Read the wake word before the cycle: a kick that arrives while we
+         * drain (a ring filled up meanwhile) makes the wait below return at
+         * once instead of being lost for a whole interval. */
         uint32_t seen = atomic_load_explicit(&W.wake, memory_order_acquire);
-        uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
         int stop = atomic_load_explicit(&W.stop, memory_order_acquire);
-        if (!stop && req == atomic_load_explicit(&W.flush_ack, memory_order_relaxed)) {
-            atomic_store_explicit(&tl__writer_sleeping, 1, memory_order_relaxed);
-            futex_wait(&W.wake, seen, sleep_ns);
-            atomic_store_explicit(&tl__writer_sleeping, 0, memory_order_relaxed);
-        }
-        stop = atomic_load_explicit(&W.stop, memory_order_acquire);
-        req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
+        uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
         cycle(stop);
         if (stop) break;
         atomic_store_explicit(&W.flush_ack, req, memory_order_release);
+        if (atomic_load_explicit(&W.stop, memory_order_acquire) ||
+            atomic_load_explicit(&W.flush_req, memory_order_acquire) != req)
+            continue;
+        atomic_store_explicit(&tl__writer_sleeping, 1, memory_order_relaxed);
+        futex_wait(&W.wake, seen, sleep_ns);
+        atomic_store_explicit(&tl__writer_sleeping, 0, memory_order_relaxed);
     }
     cycle(1);
     tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),

@@ -157,7 +157,7 @@ static void check_handoff(run *r) {
     CHECK(f && !strcmp(f->to->name, "running") && wait && f->to->start_ns == wait->end_ns);
     const tc_slice *h1 = tc_async_find(t, "handoff lock", 0), *h2 = tc_async_find(t, "handoff lock", 1);
     CHECK(h1 && h2 && h1->tid == main_tid && h2->tid == worker && h1->end_ns <= h2->start_ns);
-    CHECK(h1 && cJSON_IsString(tc_slice_arg(h1, "acquired_at")));
+    CHECK(h1 && cJSON_IsString(tc_slice_arg(h1, "at")));
     CHECK(h1 && cJSON_IsString(tc_slice_arg(h1, "released_at")));
     const tc_counter *c = tc_counter_find(t, 0, "handoff lock waiters");
     CHECK(c && c->n_samples == 2 && c->samples[0].value == 1 && c->samples[1].value == 0);
