@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest driver for the third-party consumer check (label "thirdparty").
-#   run_te_check.sh DEMO_EXE WORK_DIR
-# Runs the demo program with THREADLENS_OUT=WORK_DIR/demo.json, then loads the
+#   run_te_check.sh DEMO_EXE WORK_DIR [SCENARIOS_EXE SCENARIO...]
+# Runs the demo program with THREADLENS_OUT=WORK_DIR/demo.json (and each named
+# scenario of tl_scenarios into WORK_DIR/<scenario>.json), then loads every
 # trace with the DevTools trace engine (te_check.mjs). Exits 77 (ctest SKIP)
 # when node or tests/thirdparty/node_modules is missing, unless
 # THREADLENS_REQUIRE_THIRDPARTY=1 (CI sets it): then that is a failure.
@@ -38,6 +39,14 @@ if [[ $rc -ne 0 ]]; then
     exit 1
 fi
 [[ -s $trace ]] || { echo "thirdparty: FAIL: $demo wrote no trace at $trace" >&2; exit 1; }
+if [[ $# -gt 2 ]]; then
+    scenarios=$3
+    shift 3
+    for name in "$@"; do
+        THREADLENS_SUMMARY=0 THREADLENS_OUT=$work/$name.json "$scenarios" "$name" ||
+            { echo "thirdparty: FAIL: scenario $name exited with status $?" >&2; exit 1; }
+    done
+fi
 # The demo may write more traces next to the first (e.g. one per child
 # process via %p); check every JSON file it left in the work dir.
 mapfile -t traces < <(find "$work" -maxdepth 1 -name '*.json' -type f | sort)
