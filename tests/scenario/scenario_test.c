@@ -34,6 +34,7 @@ typedef struct run {
     const char *env[4];        /* extra NAME=VALUE settings */
     const char *kill_when;     /* send kill_sig once the trace contains this */
     int kill_sig;
+    int no_trace;              /* the scenario must not write a trace */
     int status;                /* from waitpid */
     char trace[256], errpath[256];
     char err[16384];           /* the child's stderr */
@@ -105,6 +106,10 @@ static void execute(run *r) {
     }
     slurp(r->errpath, r->err, sizeof r->err);
     fprintf(stderr, "--- child stderr ---\n%s--------------------\n", r->err);
+    if (r->no_trace) {
+        CHECK(access(r->trace, F_OK) != 0);
+        return;
+    }
     char why[512];
     r->t = tc_load_file(r->trace, why, sizeof why);
     if (!r->t) {
@@ -400,12 +405,16 @@ static void check_flood(run *r) {
     cJSON_Delete(last);
 }
 
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
 static void check_bad_option(run *r) {
     CHECK(exited_with(r, 0));
     CHECK(strstr(r->err, "threadlens: ignoring THREADLENS_FLUSH_MS=soon") != NULL);
-    int lines = 0;
-    for (const char *p = r->err; *p; p++) lines += *p == '\n';
-    CHECK(lines == 2); /* the warning and the summary */
+    CHECK(count_lines(r->err) == 2); /* the warning and the summary */
     CHECK(tc_instant_find(r->t, "hello", 0) != NULL);
 }
 
@@ -421,6 +430,18 @@ static void check_foreign(run *r) {
     CHECK(run2 && main_run && run2->end_ns < main_run->end_ns);
 }
 
+static void check_disabled(run *r) {
+    CHECK(exited_with(r, 0));
+    CHECK(r->err[0] == 0); /* no summary, no warning */
+}
+
+static void check_unwritable(run *r) {
+    CHECK(exited_with(r, 0));
+    CHECK(strstr(r->err, "threadlens: cannot write the trace to /nonexistent/dir/t.json: "
+                         "No such file or directory; tracing is off") != NULL);
+    CHECK(count_lines(r->err) == 1);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const struct {
@@ -429,27 +450,30 @@ static const struct {
     const char *env[4];
     const char *kill_when;
     int kill_sig;
+    int no_trace;
 } cases[] = {
-    {"handoff", "handoff", check_handoff, {0}, 0, 0},
-    {"hand_over_hand", "hand_over_hand", check_hand_over_hand, {0}, 0, 0},
-    {"readers", "readers", check_readers, {0}, 0, 0},
-    {"cond", "cond", check_cond, {0}, 0, 0},
-    {"sem", "sem", check_sem, {0}, 0, 0},
-    {"barrier", "barrier", check_barrier, {0}, 0, 0},
-    {"phases", "phases", check_phases, {0}, 0, 0},
-    {"recursive", "recursive", check_recursive, {0}, 0, 0},
-    {"timeouts", "timeouts", check_timeouts, {0}, 0, 0},
-    {"many_threads", "many_threads", check_many_threads, {0}, 0, 0},
-    {"daemon", "daemon", check_daemon, {0}, 0, 0},
-    {"exit_thread", "exit_thread", check_exit_thread, {0}, 0, 0},
-    {"abort_thread", "abort_thread", check_abort_thread, {0}, 0, 0},
-    {"segv_thread", "segv_thread", check_segv_thread, {0}, 0, 0},
-    {"deadlock_sigterm", "deadlock", check_deadlock_sigterm, {0}, "\"deadlocked\"", SIGTERM},
-    {"deadlock_sigkill", "deadlock", check_deadlock_sigkill, {0}, "\"continued\":true", SIGKILL},
-    {"forever_sigkill", "forever", check_forever_sigkill, {"THREADLENS_FLUSH_MS=20"}, "\"iteration\",\"args\":{\"value\":100}", SIGKILL},
-    {"flood", "flood", check_flood, {"THREADLENS_BUFFER_EVENTS=1024", "THREADLENS_FULL_WAIT_US=0"}, 0, 0},
-    {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0},
-    {"foreign", "foreign", check_foreign, {0}, 0, 0},
+    {"handoff", "handoff", check_handoff, {0}, 0, 0, 0},
+    {"hand_over_hand", "hand_over_hand", check_hand_over_hand, {0}, 0, 0, 0},
+    {"readers", "readers", check_readers, {0}, 0, 0, 0},
+    {"cond", "cond", check_cond, {0}, 0, 0, 0},
+    {"sem", "sem", check_sem, {0}, 0, 0, 0},
+    {"barrier", "barrier", check_barrier, {0}, 0, 0, 0},
+    {"phases", "phases", check_phases, {0}, 0, 0, 0},
+    {"recursive", "recursive", check_recursive, {0}, 0, 0, 0},
+    {"timeouts", "timeouts", check_timeouts, {0}, 0, 0, 0},
+    {"many_threads", "many_threads", check_many_threads, {0}, 0, 0, 0},
+    {"daemon", "daemon", check_daemon, {0}, 0, 0, 0},
+    {"exit_thread", "exit_thread", check_exit_thread, {0}, 0, 0, 0},
+    {"abort_thread", "abort_thread", check_abort_thread, {0}, 0, 0, 0},
+    {"segv_thread", "segv_thread", check_segv_thread, {0}, 0, 0, 0},
+    {"deadlock_sigterm", "deadlock", check_deadlock_sigterm, {0}, "\"deadlocked\"", SIGTERM, 0},
+    {"deadlock_sigkill", "deadlock", check_deadlock_sigkill, {0}, "\"continued\":true", SIGKILL, 0},
+    {"forever_sigkill", "forever", check_forever_sigkill, {"THREADLENS_FLUSH_MS=20"}, "\"iteration\",\"args\":{\"value\":100}", SIGKILL, 0},
+    {"flood", "flood", check_flood, {"THREADLENS_BUFFER_EVENTS=1024", "THREADLENS_FULL_WAIT_US=0"}, 0, 0, 0},
+    {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0, 0},
+    {"foreign", "foreign", check_foreign, {0}, 0, 0, 0},
+    {"disabled", "handoff", check_disabled, {"THREADLENS_ENABLE=0"}, 0, 0, 1},
+    {"unwritable", "handoff", check_unwritable, {"THREADLENS_OUT=/nonexistent/dir/t.json"}, 0, 0, 1},
 };
 
 int main(int argc, char **argv) {
@@ -460,10 +484,11 @@ int main(int argc, char **argv) {
     progs = argv[2];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(argv[1], cases[i].test)) continue;
-        run r = {.scenario = cases[i].scenario, .kill_when = cases[i].kill_when, .kill_sig = cases[i].kill_sig};
+        run r = {.scenario = cases[i].scenario, .kill_when = cases[i].kill_when,
+                 .kill_sig = cases[i].kill_sig, .no_trace = cases[i].no_trace};
         memcpy(r.env, cases[i].env, sizeof r.env);
         execute(&r);
-        if (r.t) cases[i].check(&r);
+        if (r.t || r.no_trace) cases[i].check(&r);
         if (failures == 0) {
             unlink(r.trace);
             unlink(r.errpath);
