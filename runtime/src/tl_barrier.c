@@ -32,12 +32,7 @@ int tl_barrier_wait_at(tl_barrier *b, const tl_site *site) {
     return rc;
 }
 
-/* See tl_mutex_destroy_at for why OBJ_DESTROY comes first and the id is
- * cleared whatever the real destroy returns. */
 int tl_barrier_destroy_at(tl_barrier *b, const tl_site *site) {
-    uint32_t id = __atomic_load_n(&b->id, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
-    int rc = pthread_barrier_destroy(&b->b);
-    __atomic_store_n(&b->id, 0, __ATOMIC_RELEASE);
-    return rc;
+    tl__obj_destroying(&b->id, site);
+    return tl__obj_forget(&b->id, pthread_barrier_destroy(&b->b));
 }

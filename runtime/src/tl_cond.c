@@ -55,12 +55,7 @@ int tl_cond_broadcast_at(tl_cond *c, const tl_site *site) {
     return pthread_cond_broadcast(&c->c);
 }
 
-/* See tl_mutex_destroy_at for why OBJ_DESTROY comes first and the id is
- * cleared whatever the real destroy returns. */
 int tl_cond_destroy_at(tl_cond *c, const tl_site *site) {
-    uint32_t id = __atomic_load_n(&c->id, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
-    int rc = pthread_cond_destroy(&c->c);
-    __atomic_store_n(&c->id, 0, __ATOMIC_RELEASE);
-    return rc;
+    tl__obj_destroying(&c->id, site);
+    return tl__obj_forget(&c->id, pthread_cond_destroy(&c->c));
 }

@@ -238,6 +238,22 @@ static inline void tl__record(unsigned kind, uint32_t obj, uint64_t arg, unsigne
     if (TL_LIKELY(t != NULL)) tl__record_in(t, kind, obj, arg, aux, flags, site, 0);
 }
 
+/* For the destroy wrappers: OBJ_DESTROY is recorded before the real destroy
+ * (once destroyed, the address may be re-initialized by another thread,
+ * whose OBJ_INIT must come after it); an object that never registered has
+ * nothing to close. */
+static inline void tl__obj_destroying(uint32_t *idp, const tl_site *site) {
+    uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
+    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
+}
+
+/* After the real destroy: the id is forgotten whatever it returned (the
+ * trace has closed it; later use registers a new object). Returns rc. */
+static inline int tl__obj_forget(uint32_t *idp, int rc) {
+    __atomic_store_n(idp, 0, __ATOMIC_RELEASE);
+    return rc;
+}
+
 /* ---- process lifecycle (tl_init.c) ---------------------------------------- */
 
 typedef struct tl_global {

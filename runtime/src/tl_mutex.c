@@ -96,15 +96,7 @@ int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site) {
     return pthread_mutex_unlock(&m->m);
 }
 
-/* OBJ_DESTROY goes first: once destroyed, the address may be re-initialized
- * by another thread and must not see our event after its OBJ_INIT. A mutex
- * that never registered has nothing to close. The id is cleared even when
- * the destroy fails, since the trace has already closed it; later use
- * registers a new object. */
 int tl_mutex_destroy_at(tl_mutex *m, const tl_site *site) {
-    uint32_t id = __atomic_load_n(&m->id, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
-    int rc = pthread_mutex_destroy(&m->m);
-    __atomic_store_n(&m->id, 0, __ATOMIC_RELEASE);
-    return rc;
+    tl__obj_destroying(&m->id, site);
+    return tl__obj_forget(&m->id, pthread_mutex_destroy(&m->m));
 }

@@ -92,12 +92,7 @@ int tl_rwlock_unlock_at(tl_rwlock *l, const tl_site *site) {
     return pthread_rwlock_unlock(&l->rw);
 }
 
-/* See tl_mutex_destroy_at for why OBJ_DESTROY comes first and the id is
- * cleared whatever the real destroy returns. */
 int tl_rwlock_destroy_at(tl_rwlock *l, const tl_site *site) {
-    uint32_t id = __atomic_load_n(&l->id, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
-    int rc = pthread_rwlock_destroy(&l->rw);
-    __atomic_store_n(&l->id, 0, __ATOMIC_RELEASE);
-    return rc;
+    tl__obj_destroying(&l->id, site);
+    return tl__obj_forget(&l->id, pthread_rwlock_destroy(&l->rw));
 }

@@ -56,12 +56,7 @@ int tl_spin_unlock_at(tl_spinlock *s, const tl_site *site) {
     return pthread_spin_unlock(&s->s);
 }
 
-/* See tl_mutex_destroy_at for why OBJ_DESTROY comes first and the id is
- * cleared whatever the real destroy returns. */
 int tl_spin_destroy_at(tl_spinlock *s, const tl_site *site) {
-    uint32_t id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
-    int rc = pthread_spin_destroy(&s->s);
-    __atomic_store_n(&s->id, 0, __ATOMIC_RELEASE);
-    return rc;
+    tl__obj_destroying(&s->id, site);
+    return tl__obj_forget(&s->id, pthread_spin_destroy(&s->s));
 }
