@@ -171,6 +171,7 @@ TL_INTERNAL uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subk
                                   const void *addr, const tl_site *site);
 /* Registry entry by id; NULL for 0 or unknown. Entries are never freed. */
 TL_INTERNAL const tl_obj *tl__obj_get(uint32_t id);
+TL_INTERNAL uint32_t tl__obj_count(void);
 TL_INTERNAL const char *tl__obj_kind_name(unsigned kind);
 
 /* ---- recording (tl_record.c) ---------------------------------------------- */

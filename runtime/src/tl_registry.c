@@ -281,3 +281,7 @@ const tl_obj *tl__obj_get(uint32_t id) {
     obj_slot *slot = table_peek((_Atomic(void *) *)obj_chunks, id, sizeof(obj_slot));
     return slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
 }
+
+uint32_t tl__obj_count(void) {
+    return atomic_load_explicit(&obj_count, memory_order_acquire);
+}

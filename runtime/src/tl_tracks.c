@@ -72,7 +72,7 @@ typedef struct token { uint32_t tid; uint64_t ns; } token;
 
 typedef struct wobj {
     uint8_t known, kind, subkind, destroyed;
-    char jname[ESC_NAME];
+    const char *jname; /* escaped name, in the text cache */
     /* locks: the exclusive holder, or readers */
     uint32_t owner, depth, waiters;
     uint64_t hold;
@@ -99,38 +99,6 @@ static uint32_t nthreads;
 static wobj *objs;
 static uint32_t nobjs;
 static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
-
-/* ---- model tables ---------------------------------------------------------- */
-
-static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
-    uint32_t cap = *n ? *n : 16;
-    while (cap <= want) cap *= 2;
-    char *p = realloc(arr, (size_t)cap * elem);
-    if (!p) tl__die("out of memory in the trace writer");
-    memset(p + (size_t)*n * elem, 0, (size_t)(cap - *n) * elem);
-    *n = cap;
-    return p;
-}
-
-static wthread *thr(uint32_t tid) {
-    if (tid >= nthreads) threads = grow(threads, &nthreads, tid, sizeof *threads);
-    return &threads[tid];
-}
-
-static wobj *obj(uint32_t id) {
-    if (id >= nobjs) objs = grow(objs, &nobjs, id, sizeof *objs);
-    wobj *o = &objs[id];
-    if (!o->known) {
-        const tl_obj *r = tl__obj_get(id);
-        o->known = 1;
-        o->kind = r ? r->kind : TL_OBJ__COUNT;
-        o->subkind = r ? r->subkind : 0;
-        o->count = r ? r->init_value : 0;
-        if (r) tl__json_escape(o->jname, sizeof o->jname, r->name);
-        else tl__json_escape(o->jname, sizeof o->jname, "unknown object");
-    }
-    return o;
-}
 
 /* ---- cached text ------------------------------------------------------------ */
 
@@ -194,6 +162,45 @@ static const text *text_of(uint64_t key, uint32_t kind) {
 static const text *name_text(const char *name) { return text_of((uintptr_t)name, TXT_NAME); }
 static const text *site_text(uint64_t site, unsigned flags) {
     return text_of(site, (flags & TL_EVF_PC) ? TXT_PC : TXT_SITE);
+}
+
+/* ---- model tables ---------------------------------------------------------- */
+
+static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
+    uint32_t cap = *n ? *n : 16;
+    while (cap <= want) cap *= 2;
+    char *p = realloc(arr, (size_t)cap * elem);
+    if (!p) tl__die("out of memory in the trace writer");
+    memset(p + (size_t)*n * elem, 0, (size_t)(cap - *n) * elem);
+    *n = cap;
+    return p;
+}
+
+void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj) {
+    if (max_tid >= nthreads) threads = grow(threads, &nthreads, max_tid, sizeof *threads);
+    if (max_obj >= nobjs) objs = grow(objs, &nobjs, max_obj, sizeof *objs);
+}
+
+/* The arrays only grow here when an event names an id the registry had not
+ * given out at the start of the cycle (tl__tracks_reserve); pointers into
+ * them must not be kept across a call that may name a new id. */
+static wthread *thr(uint32_t tid) {
+    if (tid >= nthreads) threads = grow(threads, &nthreads, tid, sizeof *threads);
+    return &threads[tid];
+}
+
+static wobj *obj(uint32_t id) {
+    if (id >= nobjs) objs = grow(objs, &nobjs, id, sizeof *objs);
+    wobj *o = &objs[id];
+    if (!o->known) {
+        const tl_obj *r = tl__obj_get(id);
+        o->known = 1;
+        o->kind = r ? r->kind : TL_OBJ__COUNT;
+        o->subkind = r ? r->subkind : 0;
+        o->count = r ? r->init_value : 0;
+        o->jname = name_text(r ? r->name : "unknown object")->s;
+    }
+    return o;
 }
 
 /* ---- line pieces ----------------------------------------------------------- */

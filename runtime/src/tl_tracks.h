@@ -16,6 +16,9 @@
 
 /* Writes the opening bracket and the process metadata. */
 TL_INTERNAL int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name);
+/* Sizes the model for every thread and object registered so far, so that
+ * processing their events never moves it. Call before each batch. */
+TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
 TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
 /* n more events of thread tid were lost (full ring): a mark and a counter. */
 TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n);

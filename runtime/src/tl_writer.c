@@ -212,6 +212,7 @@ static void cut_open_slices(uint64_t cut_ns) {
 
 static void cycle(int final) {
     add_new_threads();
+    tl__tracks_reserve(tl__thread_count(), tl__obj_count());
     /* Every event published before this moment has an earlier timestamp. */
     uint64_t cut_ticks = tl__now();
     for (uint32_t i = 0; i < W.nact; i++)
