@@ -23,7 +23,8 @@
 TL_INTERNAL tl_global tl__g;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static _Atomic int finish_once;
+static _Atomic int finish_once, finish_done;
+static __thread int finishing; /* this thread is inside tl__finish */
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGINT, SIGTERM};
 #define N_FATAL (sizeof fatal_signals / sizeof fatal_signals[0])
@@ -110,8 +111,7 @@ static void install_signal_handlers(void) {
     for (size_t i = 0; i < N_FATAL; i++) {
         struct sigaction old, sa;
         if (sigaction(fatal_signals[i], NULL, &old) != 0) continue;
-        if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL) continue;
-        if (old.sa_flags & SA_SIGINFO) continue;
+        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_fatal_signal;
         sigemptyset(&sa.sa_mask);
@@ -124,6 +124,7 @@ static void install_signal_handlers(void) {
  * neither write nor wait for a writer at exit. */
 static void on_fork_child(void) {
     atomic_store(&finish_once, 1);
+    atomic_store(&finish_done, 1);
     atomic_store(&tl__g.state, TL_STATE_DONE);
     tl__tls_self = NULL;
 }
@@ -167,20 +168,37 @@ int tl__init(void) {
 static void print_summary(void) {
     tl_writer_stats st;
     tl__writer_stats(&st);
-    char dropped[64] = "";
+    char dropped[128] = "";
     if (st.dropped)
-        snprintf(dropped, sizeof dropped, ", %llu DROPPED (raise THREADLENS_BUFFER_EVENTS)",
+        snprintf(dropped, sizeof dropped, ", %llu DROPPED (full buffers: raise THREADLENS_BUFFER_EVENTS; or recorded inside signal handlers)",
                  (unsigned long long)st.dropped);
     tl__warn("%u threads, %llu events%s, %.1f MB -> %s (open in ui.perfetto.dev)", st.threads,
              (unsigned long long)st.events, dropped, (double)st.bytes / 1e6, tl__g.path);
 }
 
+/* Polls (this may run in a signal handler) until another thread's finish
+ * is done, 5 s at most: a second fatal signal, or Ctrl-C during the exit
+ * drain, must not kill the process before the trace is closed. */
+static void wait_for_other_finish(void) {
+    for (int i = 0; i < 25000 && !atomic_load(&finish_done); i++) {
+        struct timespec nap = {0, 200000};
+        nanosleep(&nap, NULL);
+    }
+}
+
 void tl__finish(void) {
-    if (atomic_exchange(&finish_once, 1)) return;
-    if (atomic_load_explicit(&tl__g.state, memory_order_acquire) != TL_STATE_ON) return;
-    atomic_store_explicit(&tl__g.state, TL_STATE_DONE, memory_order_release);
-    tl__writer_finish();
-    if (tl__g.opt.summary) print_summary();
+    if (finishing) return; /* a signal inside our own finish */
+    if (atomic_exchange(&finish_once, 1)) {
+        wait_for_other_finish();
+        return;
+    }
+    finishing = 1;
+    if (atomic_load_explicit(&tl__g.state, memory_order_acquire) == TL_STATE_ON) {
+        atomic_store_explicit(&tl__g.state, TL_STATE_DONE, memory_order_release);
+        tl__writer_finish();
+        if (tl__g.opt.summary) print_summary();
+    }
+    atomic_store(&finish_done, 1);
 }
 
 /* ---- public control -------------------------------------------------------- */

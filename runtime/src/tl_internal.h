@@ -100,8 +100,9 @@ typedef struct tl_thread_rec {
     uint32_t id;
     uint32_t creator;          /* id of the creating thread, 0 = adopted */
     const tl_site *create_site;
-    pthread_t handle;
-    char name[TL_NAME_MAX];    /* guarded by the registry lock */
+    /* Immutable strings swapped whole: the writer reads names without a
+     * lock, so a signal landing on a renaming thread cannot block it. */
+    _Atomic(const char *) name;
 } tl_thread_rec;
 
 extern TL_INTERNAL __thread tl_thread_rec *tl__tls_self
@@ -131,11 +132,13 @@ TL_INTERNAL void tl__thread_end(void);
 /* Looks a thread up by trace id (NULL if unknown). Records are never freed. */
 TL_INTERNAL tl_thread_rec *tl__thread_get(uint32_t id);
 TL_INTERNAL uint32_t tl__thread_count(void);
-/* Copies a thread's current name into out (TL_NAME_MAX bytes). */
+/* Copies a thread's current name into out (TL_NAME_MAX bytes). Lock-free. */
 TL_INTERNAL void tl__thread_name(uint32_t id, char *out);
 TL_INTERNAL void tl__thread_rename(tl_thread_rec *t, const char *name);
-/* Writer: takes back the ring of an ended, fully drained thread. */
-TL_INTERNAL void tl__ring_recycle(tl_thread_rec *t);
+/* Writer: takes back the ring of an ended, fully drained thread. Returns 0
+ * (try again later) instead of waiting when the registry is busy: the
+ * writer must never block on a lock a signal handler's thread may hold. */
+TL_INTERNAL int tl__ring_recycle(tl_thread_rec *t);
 
 /* ---- objects (tl_registry.c) ---------------------------------------------- */
 
@@ -202,11 +205,15 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
         return;
     }
     t->in_record = 1;
+    /* Keep the compiler from moving ring accesses above the flag: a handler
+     * running between them would write the slot we are about to fill. */
+    atomic_signal_fence(memory_order_seq_cst);
     uint64_t head = t->head_local;
     if (TL_UNLIKELY(head - t->tail_cache > t->mask)) {
         t->tail_cache = atomic_load_explicit(&t->tail, memory_order_acquire);
         if (head - t->tail_cache > t->mask && !tl__ring_wait_room(t)) {
             atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
+            atomic_signal_fence(memory_order_seq_cst);
             t->in_record = 0;
             return;
         }
@@ -229,6 +236,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
     if (TL_UNLIKELY(((head + 1) & (t->mask >> 2)) == 0) &&
         atomic_load_explicit(&tl__writer_sleeping, memory_order_relaxed))
         tl__writer_kick();
+    atomic_signal_fence(memory_order_seq_cst);
     t->in_record = 0;
 }
 

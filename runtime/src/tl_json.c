@@ -84,7 +84,7 @@ void tl__out_ts(tl_out *o, uint64_t ns) {
 void tl__out_double(tl_out *o, double v) {
     char tmp[40];
     if (!isfinite(v)) v = 0;
-    if (v == (double)(int64_t)v && fabs(v) < 9e15) {
+    if (fabs(v) < 9e15 && v == (double)(int64_t)v) {
         tl__out_i64(o, (int64_t)v);
         return;
     }

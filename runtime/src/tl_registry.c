@@ -91,8 +91,10 @@ static tl_event *ring_get(uint64_t n) {
     return posix_memalign(&p, 64, n * sizeof(tl_event)) == 0 ? p : NULL;
 }
 
-void tl__ring_recycle(tl_thread_rec *t) {
-    tl__lock(&reg_lock);
+int tl__ring_recycle(tl_thread_rec *t) {
+    int rc = pthread_mutex_trylock(&reg_lock);
+    if (rc == EBUSY) return 0;
+    if (rc != 0) tl__die("internal trylock failed: %s (a bug in threadlens)", strerror(rc));
     if (t->ring) {
         free_ring *r = (free_ring *)(void *)t->ring;
         r->next = free_rings;
@@ -100,21 +102,37 @@ void tl__ring_recycle(tl_thread_rec *t) {
         t->ring = NULL;
     }
     tl__unlock(&reg_lock);
+    return 1;
 }
 
-static void default_name(char *out, uint32_t id, const tl_site *site) {
-    if (site && site->file) {
-        const char *base = strrchr(site->file, '/');
-        snprintf(out, TL_NAME_MAX, "thread@%s:%d", base ? base + 1 : site->file, site->line);
-    } else if (syscall(SYS_gettid) == getpid()) {
-        snprintf(out, TL_NAME_MAX, "main");
-    } else {
-        snprintf(out, TL_NAME_MAX, "thread %u", id);
-    }
+/* "<kind>@file.c:12" for a site, else "" (the caller picks a fallback). */
+static void site_name(char *out, const char *kind, const tl_site *site) {
+    out[0] = 0;
+    if (!site || !site->file) return;
+    const char *base = strrchr(site->file, '/');
+    snprintf(out, TL_NAME_MAX, "%s@%s:%d", kind, base ? base + 1 : site->file, site->line);
+}
+
+/* A process's first thread is "main" when it registers itself (adopted);
+ * the test is on the registering thread, so only adopted threads use it. */
+static void default_name(char *out, uint32_t id, const tl_site *site, int adopted) {
+    site_name(out, "thread", site);
+    if (out[0]) return;
+    if (adopted && syscall(SYS_gettid) == getpid()) snprintf(out, TL_NAME_MAX, "main");
+    else snprintf(out, TL_NAME_MAX, "thread %u", id);
+}
+
+/* A heap copy of at most TL_NAME_MAX - 1 bytes of s; NULL when out of memory. */
+static char *name_copy(const char *s) {
+    size_t n = strnlen(s, TL_NAME_MAX - 1);
+    char *p = malloc(n + 1);
+    if (p) memcpy(p, s, n), p[n] = 0;
+    return p;
 }
 
 /* A new record with its id, ring and name; NULL when out of memory. */
-static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_site *site) {
+static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_site *site,
+                                 int adopted) {
     void *mem = NULL;
     if (posix_memalign(&mem, 64, sizeof(tl_thread_rec)) != 0) return NULL;
     tl_thread_rec *t = memset(mem, 0, sizeof(tl_thread_rec));
@@ -128,8 +146,10 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_si
         t->mask = n - 1;
         t->creator = creator;
         t->create_site = site;
-        if (name && *name) snprintf(t->name, sizeof t->name, "%s", name);
-        else default_name(t->name, id, site);
+        char buf[TL_NAME_MAX];
+        if (name && *name) snprintf(buf, sizeof buf, "%s", name);
+        else default_name(buf, id, site, adopted);
+        atomic_store_explicit(&t->name, name_copy(buf), memory_order_relaxed);
         atomic_store_explicit(slot, t, memory_order_release);
         atomic_store_explicit(&thread_count, id, memory_order_release);
     }
@@ -144,7 +164,7 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_si
 
 tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, const tl_site *site) {
     if (atomic_load_explicit(&tl__g.state, memory_order_acquire) != TL_STATE_ON) return NULL;
-    return thread_new(name, creator, site);
+    return thread_new(name, creator, site, 0);
 }
 
 void tl__thread_abandon(tl_thread_rec *t) {
@@ -154,7 +174,6 @@ void tl__thread_abandon(tl_thread_rec *t) {
 void tl__thread_attach(tl_thread_rec *t) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, make_exit_key);
-    t->handle = pthread_self();
     tl__tls_self = t;
     if (exit_key_ok) pthread_setspecific(exit_key, t);
     tl__record_in(t, TL_EV_THREAD_START, 0, t->creator, 0, 0, t->create_site, 0);
@@ -162,7 +181,7 @@ void tl__thread_attach(tl_thread_rec *t) {
 
 tl_thread_rec *tl__self_slow(void) {
     if (tls_ended || !tl__init()) return NULL;
-    tl_thread_rec *t = thread_new(NULL, 0, NULL);
+    tl_thread_rec *t = thread_new(NULL, 0, NULL, 1);
     if (!t) {
         tls_ended = 1; /* do not retry on every event */
         return NULL;
@@ -193,16 +212,23 @@ uint32_t tl__thread_count(void) {
 
 void tl__thread_name(uint32_t id, char *out) {
     tl_thread_rec *t = tl__thread_get(id);
-    tl__lock(&reg_lock);
-    if (t) memcpy(out, t->name, TL_NAME_MAX);
+    const char *name = t ? atomic_load_explicit(&t->name, memory_order_acquire) : NULL;
+    if (name) snprintf(out, TL_NAME_MAX, "%s", name);
     else snprintf(out, TL_NAME_MAX, "thread %u", id);
-    tl__unlock(&reg_lock);
 }
 
+/* Only the thread itself renames it. The old string is not freed: the
+ * writer may be copying it right now, and renames are rare. NULL or ""
+ * gives the thread its default name back. */
 void tl__thread_rename(tl_thread_rec *t, const char *name) {
-    tl__lock(&reg_lock);
-    snprintf(t->name, sizeof t->name, "%s", name ? name : "");
-    tl__unlock(&reg_lock);
+    char buf[TL_NAME_MAX];
+    if (name && *name) snprintf(buf, sizeof buf, "%s", name);
+    else default_name(buf, t->id, t->create_site, t->creator == 0);
+    const char *old = atomic_load_explicit(&t->name, memory_order_relaxed);
+    if (old && !strcmp(old, buf)) return;
+    char *copy = name_copy(buf);
+    if (!copy) return;
+    atomic_store_explicit(&t->name, copy, memory_order_release);
     tl__record_in(t, TL_EV_THREAD_NAME, 0, t->id, 0, 0, NULL, 0);
 }
 
@@ -219,15 +245,9 @@ const char *tl__obj_kind_name(unsigned kind) {
 
 static void obj_name(tl_obj *o, const char *name) {
     const char *kind = tl__obj_kind_name(o->kind);
-    if (name && *name) {
-        snprintf(o->name, sizeof o->name, "%s", name);
-    } else if (o->site && o->site->file) {
-        const char *base = strrchr(o->site->file, '/');
-        snprintf(o->name, sizeof o->name, "%s@%s:%d", kind, base ? base + 1 : o->site->file,
-                 o->site->line);
-    } else {
-        snprintf(o->name, sizeof o->name, "%s #%u", kind, o->id);
-    }
+    if (name && *name) snprintf(o->name, sizeof o->name, "%s", name);
+    else site_name(o->name, kind, o->site);
+    if (!o->name[0]) snprintf(o->name, sizeof o->name, "%s #%u", kind, o->id);
 }
 
 uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, const char *name,

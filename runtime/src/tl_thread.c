@@ -3,11 +3,10 @@
  *
  * A traced thread starts through a trampoline that binds the record the
  * creator prepared (so THREAD_CREATE can name the new id before the thread
- * exists) and records THREAD_END when the thread function returns. When
- * tracing is off or setup fails, the program's function runs directly and
- * the thread is adopted if it ever records. pthread_cancel is out of scope:
- * a cancelled thread skips the trampoline's tl__thread_end and its record is
- * closed by the registry when the thread's TLS is destroyed.
+ * exists). Every way a thread ends (return, tl_thread_exit, cancellation)
+ * records THREAD_END in the registry's TLS destructor. When tracing is off
+ * or setup fails, the program's function runs directly and the thread is
+ * adopted if it ever records.
  */
 #include <stdlib.h>
 
@@ -19,13 +18,14 @@ typedef struct tl_start {
     void *arg;
 } tl_start;
 
+/* THREAD_END comes from the registry's thread-exit key destructor, which
+ * runs after cleanup handlers and thread_local destructors: whatever they
+ * unlock is still recorded, for a return and for tl_thread_exit alike. */
 static void *thread_trampoline(void *p) {
     tl_start start = *(tl_start *)p;
     free(p);
     tl__thread_attach(start.rec);
-    void *result = start.fn(start.arg);
-    tl__thread_end();
-    return result;
+    return start.fn(start.arg);
 }
 
 static int create_untraced(tl_thread *t, const pthread_attr_t *attr,
@@ -75,20 +75,18 @@ int tl_thread_join_at(tl_thread t, void **result, const tl_site *site) {
 
 int tl_thread_detach_at(tl_thread t, const tl_site *site) {
     int rc = pthread_detach(t.handle);
-    if (rc == 0) tl__record(TL_EV_THREAD_DETACH, 0, t.id, 0, 0, site);
+    if (rc == 0 && t.id != 0) tl__record(TL_EV_THREAD_DETACH, 0, t.id, 0, 0, site);
     return rc;
 }
 
-/* THREAD_END carries no site; the trampoline's own tl__thread_end is never
- * reached after pthread_exit, and would do nothing if it were. */
+/* The thread ends in the registry's exit-key destructor (see the
+ * trampoline), so nothing is recorded here. */
 void tl_thread_exit_at(void *result, const tl_site *site) {
     (void)site;
-    tl__thread_end();
     pthread_exit(result);
 }
 
-/* tl__thread_rename records THREAD_NAME; NULL is passed on for the registry
- * to derive a name. */
+/* tl__thread_rename records THREAD_NAME; NULL gives back the default. */
 int tl_thread_set_name(const char *name) {
     tl_thread_rec *t = tl__self();
     if (t != NULL) tl__thread_rename(t, name);

@@ -71,7 +71,7 @@ typedef struct reader { uint32_t tid, depth; uint64_t hold; } reader;
 typedef struct token { uint32_t tid; uint64_t ns; } token;
 
 typedef struct wobj {
-    uint8_t known, kind, subkind, destroyed;
+    uint8_t known, kind, subkind;
     const char *jname; /* escaped name, in the text cache */
     /* locks: the exclusive holder, or readers */
     uint32_t owner, depth, waiters;
@@ -221,11 +221,10 @@ static void line_begin(char ph, uint32_t tid, uint64_t ns) {
 
 static void line_end(void) { tl__out_lit(O, "},\n"); }
 
-static void put_cat_name(const char *cat, const char *jprefix, const char *jname) {
+static void put_cat_name(const char *cat, const char *jname) {
     tl__out_lit(O, ",\"cat\":\"");
     tl__out_str(O, cat);
     tl__out_lit(O, "\",\"name\":\"");
-    if (jprefix) tl__out_str(O, jprefix);
     tl__out_str(O, jname);
     tl__out_lit(O, "\"");
 }
@@ -281,6 +280,7 @@ static void emit_thread_name(uint32_t tid) {
 }
 
 static void see(uint32_t tid) {
+    if (tid == 0) return; /* an untraced thread (joined, detached): no track */
     wthread *t = thr(tid);
     if (t->seen) return;
     t->seen = 1;
@@ -309,7 +309,7 @@ static void slice_x(uint32_t tid, uint64_t end, const char *cat, const char *jna
     line_begin('X', tid, o->start);
     tl__out_lit(O, ",\"dur\":");
     tl__out_ts(O, end - o->start);
-    put_cat_name(cat, NULL, jname);
+    put_cat_name(cat, jname);
     put_flow(o->flow_in, 0);
     put_x_args(o);
     line_end();
@@ -358,18 +358,22 @@ static void ensure_running(uint32_t tid, uint64_t ns) {
     if (t->state != ST_RUNNING && t->state != ST_ENDED) running(tid, ns, 0, NULL);
 }
 
-/* A zero-length slice on the producer's track, the source of a flow.
- * Returns the flow id for the consumer's flow_in. */
+/* A zero-length slice on the producer's track, the source of a flow whose
+ * target starts at dst_ns. Returns the flow id for the consumer's flow_in.
+ * Perfetto sorts a longer X before a zero-length one at the same ts and
+ * would see the flow_in first, so a source that ties with its target moves
+ * 1 ns earlier (a zero-length slice nests anywhere on its track). */
 static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
-                            const char *jobj) {
+                            const char *jobj, uint64_t dst_ns) {
     if (!src_tid) return 0;
+    if (src_ns >= dst_ns && dst_ns > 0) src_ns = dst_ns - 1;
     see(src_tid);
     char name[ESC_NAME + 32];
     join2(name, what, jobj);
     uint64_t id = ++flow_seq;
     line_begin('X', src_tid, src_ns);
     tl__out_lit(O, ",\"dur\":0");
-    put_cat_name("flow", NULL, name);
+    put_cat_name("flow", name);
     put_flow(id, 1);
     line_end();
     return id;
@@ -392,6 +396,9 @@ static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
     state_continue(t, ns);
 }
 
+/* Slices that end together are written outermost first: Perfetto breaks a
+ * tie of equal start and duration by file order, the first becoming the
+ * parent. */
 static void phase_end(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
     if (t->skipped) {
@@ -399,15 +406,16 @@ static void phase_end(uint32_t tid, uint64_t ns) {
         return;
     }
     if (t->depth == 0) return; /* an end without a begin: nothing to close */
-    state_close(tid, ns);
     phase_x(tid, ns, &t->phases[--t->depth]);
+    state_close(tid, ns);
     state_continue(t, ns);
 }
 
 static void thread_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
+    for (int i = 0; i < t->depth; i++) phase_x(tid, ns, &t->phases[i]);
+    t->depth = 0;
     state_close(tid, ns);
-    while (t->depth > 0) phase_x(tid, ns, &t->phases[--t->depth]);
     t->state = ST_ENDED;
     t->end_ns = ns;
 }
@@ -418,12 +426,13 @@ void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age) {
     uint64_t oldest = t->depth ? t->phases[0].s.start : t->st.start;
     if (!t->state_open && !t->depth) return;
     if (oldest + min_age > ns) return;
-    /* Cut every level at once, so the pieces before and after nest. */
-    state_close(tid, ns);
-    for (int i = t->depth - 1; i >= 0; i--) {
+    /* Cut every level at once, so the pieces before and after nest; the
+     * outermost first (see phase_end). */
+    for (int i = 0; i < t->depth; i++) {
         phase_x(tid, ns, &t->phases[i]);
         t->phases[i].s = (open_slice){ns, 0, 0, 0, 1};
     }
+    state_close(tid, ns);
     state_continue(t, ns);
     t->last_ns = ns; /* later events of this thread cannot start before the cut */
 }
@@ -446,7 +455,7 @@ static void instant(uint32_t tid, uint64_t ns, const char *cat, const char *jnam
                     const tl_event *site_ev) {
     line_begin('i', tid, ns);
     tl__out_lit(O, ",\"s\":\"t\"");
-    put_cat_name(cat, NULL, jname);
+    put_cat_name(cat, jname);
     put_site_args("at", site_ev);
     line_end();
 }
@@ -455,7 +464,7 @@ static void instant(uint32_t tid, uint64_t ns, const char *cat, const char *jnam
 
 static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, const tl_event *e) {
     line_begin('b', tid, ns);
-    put_cat_name("lock", NULL, o->jname);
+    put_cat_name("lock", o->jname);
     tl__out_lit(O, ",\"id2\":{\"local\":");
     tl__out_u64(O, hold);
     tl__out_lit(O, "},\"args\":{\"thread\":\"");
@@ -472,7 +481,7 @@ static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, 
 
 static void hold_e(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, const tl_event *e) {
     line_begin('e', tid, ns);
-    put_cat_name("lock", NULL, o->jname);
+    put_cat_name("lock", o->jname);
     tl__out_lit(O, ",\"id2\":{\"local\":");
     tl__out_u64(O, hold);
     tl__out_lit(O, "}");
@@ -523,18 +532,16 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_eve
     hold_b(tid, ns, o, hold, read, e);
 }
 
-/* Releases one level (or all levels, for a cond wait) of tid's hold. */
-static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, int all, const tl_event *e) {
+/* Releases one level of tid's hold (recursive mutexes and read locks nest). */
+static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, const tl_event *e) {
     if (o->owner == tid) {
-        o->depth = all ? 0 : o->depth - 1;
-        if (o->depth) return;
+        if (--o->depth) return;
         hold_e(tid, ns, o, o->hold, e);
         o->owner = 0;
     } else {
         reader *r = find_reader(o, tid);
         if (!r) return; /* not held by tid: misuse or a dropped acquire */
-        r->depth = all ? 0 : r->depth - 1;
-        if (r->depth) return;
+        if (--r->depth) return;
         hold_e(tid, ns, o, r->hold, e);
         *r = o->readers[--o->nreaders];
     }
@@ -566,7 +573,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e) {
         if (was_waiting) {
             waiters(tid, ns, o, -1);
             if (o->last_release.tid && o->last_release.tid != tid)
-                flow = flow_source(o->last_release.tid, o->last_release.ns, "unlock ", o->jname);
+                flow = flow_source(o->last_release.tid, o->last_release.ns, "unlock ", o->jname, ns);
             running(tid, ns, flow, e);
         } else {
             ensure_running(tid, ns);
@@ -580,7 +587,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e) {
         break;
     case TL_EV_LOCK_RELEASE:
         ensure_running(tid, ns);
-        lock_drop(tid, ns, o, 0, e);
+        lock_drop(tid, ns, o, e);
         break;
     default:
         break;
@@ -628,7 +635,9 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e) {
     switch ((tl_event_kind)e->kind) {
     case TL_EV_COND_WAIT:
         ensure_running(tid, ns);
-        lock_drop(tid, ns, obj((uint32_t)e->arg), 1, e);
+        /* One level, as glibc releases it: a recursive mutex locked twice
+         * stays held through the wait. */
+        lock_drop(tid, ns, obj((uint32_t)e->arg), e);
         if (c->ncwait == c->capcwait)
             c->cwait = grow(c->cwait, &c->capcwait, c->ncwait, sizeof *c->cwait);
         c->cwait[c->ncwait++] = tid;
@@ -641,7 +650,7 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e) {
         uint64_t flow = 0;
         if (e->aux == 0 && t->woken_kind && t->woken_tid != tid)
             flow = flow_source(t->woken_tid, t->woken_ns,
-                               t->woken_kind == 2 ? "broadcast " : "signal ", c->jname);
+                               t->woken_kind == 2 ? "broadcast " : "signal ", c->jname, ns);
         t->woken_kind = 0;
         running(tid, ns, flow, e);
         lock_take(tid, ns, obj((uint32_t)e->arg), 0, e);
@@ -703,7 +712,7 @@ static void on_sem(uint32_t tid, uint64_t ns, const tl_event *e) {
         int was_waiting = t->state == ST_SEM && t->wait_obj == e->obj;
         token from = sem_pop(s);
         if (was_waiting) {
-            uint64_t flow = from.tid && from.tid != tid ? flow_source(from.tid, from.ns, "post ", s->jname) : 0;
+            uint64_t flow = from.tid && from.tid != tid ? flow_source(from.tid, from.ns, "post ", s->jname, ns) : 0;
             running(tid, ns, flow, e);
         } else {
             ensure_running(tid, ns);
@@ -742,7 +751,7 @@ static void on_barrier(uint32_t tid, uint64_t ns, const tl_event *e) {
     uint64_t flow = 0;
     if (t->state == ST_BARRIER && t->bar_gen == b->done_gen && b->gen > t->bar_gen &&
         b->last_arrival.tid != tid)
-        flow = flow_source(b->last_arrival.tid, b->last_arrival.ns, "last arrival at ", b->jname);
+        flow = flow_source(b->last_arrival.tid, b->last_arrival.ns, "last arrival at ", b->jname, ns);
     running(tid, ns, flow, e);
 }
 
@@ -753,8 +762,9 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
     switch ((tl_event_kind)e->kind) {
     case TL_EV_THREAD_START: {
         uint64_t flow = 0;
+        see(tid); /* its name, for "create <name>" */
         if (t->created_by)
-            flow = flow_source(t->created_by, t->create_ns, "create ", t->jname[0] ? t->jname : "thread");
+            flow = flow_source(t->created_by, t->create_ns, "create ", t->jname[0] ? t->jname : "thread", ns);
         running(tid, ns, flow, e);
         break;
     }
@@ -766,22 +776,23 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
         ensure_running(tid, ns);
         uint32_t child = (uint32_t)e->arg;
         wthread *c = thr(child);
+        /* Nothing is drawn for the child yet: pthread_create may still fail. */
         c->created_by = tid, c->create_ns = ns;
-        see(child); /* names the child now, so "create <name>" reads well */
         break;
     }
     case TL_EV_JOIN_BEGIN: {
         uint32_t target = (uint32_t)e->arg;
         see(target);
-        state_set(tid, ns, ST_JOIN, "joining ", thr(target)->jname, target, 0, e);
+        state_set(tid, ns, ST_JOIN, "joining ", target ? thr(target)->jname : "an untraced thread",
+                  target, 0, e);
         break;
     }
     case TL_EV_JOIN_END: {
         uint32_t target = (uint32_t)e->arg;
         wthread *x = thr(target);
         uint64_t flow = 0;
-        if (e->aux == 0 && x->state == ST_ENDED && target != tid)
-            flow = flow_source(target, x->end_ns, "exit of ", x->jname);
+        if (e->aux == 0 && target && x->state == ST_ENDED && target != tid)
+            flow = flow_source(target, x->end_ns, "exit of ", x->jname, ns);
         running(tid, ns, flow, e);
         break;
     }
@@ -872,7 +883,6 @@ void tl__tracks_event(uint32_t tid, const tl_event *e) {
         break;
     case TL_EV_OBJ_DESTROY:
         ensure_running(tid, ns);
-        obj(e->obj)->destroyed = 1;
         break;
     case TL_EV_LOCK_WAIT: case TL_EV_LOCK_ACQUIRE: case TL_EV_LOCK_FAIL:
     case TL_EV_LOCK_RELEASE:
@@ -915,6 +925,11 @@ void tl__tracks_event(uint32_t tid, const tl_event *e) {
     case TL_EV__COUNT:
         break;
     }
+}
+
+void tl__tracks_thread_gone(uint32_t tid) {
+    wthread *t = thr(tid);
+    if (t->seen && t->state != ST_ENDED) thread_close(tid, t->last_ns);
 }
 
 void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n) {
@@ -962,8 +977,6 @@ int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
     tl__out_lit(O, "}},\n");
     return 0;
 }
-
-uint64_t tl__tracks_last_ns(void) { return max_ns; }
 
 /* Closes holds, then every thread's state and phases, at ns. */
 static void close_all(uint64_t ns) {

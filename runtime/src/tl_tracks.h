@@ -20,6 +20,9 @@ TL_INTERNAL int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_n
  * processing their events never moves it. Call before each batch. */
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
 TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
+/* The thread's record ended and is drained: if its THREAD_END was lost,
+ * its track ends at its last event. */
+TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);
 /* n more events of thread tid were lost (full ring): a mark and a counter. */
 TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n);
 /* Cuts tid's open slices at ns when the oldest began at least min_age ns
@@ -29,7 +32,5 @@ TL_INTERNAL void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age);
 /* Closes every open slice at now_ns (or the last time written, if later)
  * and writes the final line and the closing bracket. */
 TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped);
-/* Largest timestamp written so far, in ns. */
-TL_INTERNAL uint64_t tl__tracks_last_ns(void);
 
 #endif /* TL_TRACKS_H */

@@ -31,7 +31,8 @@
 #include "tl_tracks.h"
 
 #define OUT_CAP (1u << 20)
-#define GAP_NS 500000000ull         /* give up on a missing sequence number */
+#define GAP_NS 250000000ull         /* give up on a missing sequence number */
+#define STAGE_MAX (1u << 18)        /* events a thread may have staged (10 MiB) */
 #define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
 
 typedef struct active {
@@ -42,6 +43,11 @@ typedef struct active {
     uint64_t pos;    /* next event to process */
     uint64_t avail;  /* head snapshot for this cycle */
     uint64_t dropped_seen;
+    /* Events copied out of the ring while the merge waits for a missing
+     * sequence number, so the ring keeps draining and the thread does not
+     * stall or drop because another one was preempted. Read before the ring. */
+    tl_event *stage;
+    uint32_t stage_head, stage_len, stage_cap;
 } active;
 
 typedef struct heap_item { uint64_t seq; uint32_t idx; } heap_item;
@@ -106,14 +112,35 @@ static void heap_pop(void) {
     if (W.nheap) W.heap[i] = last;
 }
 
-/* Gives room back to a producer that may be waiting on a full ring, every
- * 1024 events rather than only at the end of a cycle. */
+static int staged(const active *a) { return a->stage_head < a->stage_len; }
+
+/* Moves past the event peek returned. Gives room back to a producer that
+ * may be waiting on a full ring every 1024 events, not only per cycle. */
 static inline void step(active *a) {
+    if (staged(a)) {
+        if (++a->stage_head == a->stage_len) a->stage_head = a->stage_len = 0;
+        return;
+    }
     if ((++a->pos & 1023) == 0) atomic_store_explicit(&a->rec->tail, a->pos, memory_order_release);
 }
 
 static const tl_event *peek(active *a) {
+    if (staged(a)) return &a->stage[a->stage_head];
     return a->pos < a->avail ? &a->ring[a->pos & a->mask] : NULL;
+}
+
+/* Copies a's unprocessed ring events to its stage (up to STAGE_MAX). */
+static void stage_ring(active *a) {
+    uint64_t n = a->avail - a->pos;
+    if (n == 0 || a->stage_len + n > STAGE_MAX) return;
+    if (a->stage_len + n > a->stage_cap) {
+        uint32_t cap = a->stage_cap ? a->stage_cap : 4096;
+        while (cap < a->stage_len + n) cap *= 2;
+        tl_event *p = realloc(a->stage, (size_t)cap * sizeof *p);
+        if (!p) return; /* the ring keeps them; the producer waits instead */
+        a->stage = p, a->stage_cap = cap;
+    }
+    for (; a->pos < a->avail; a->pos++) a->stage[a->stage_len++] = a->ring[a->pos & a->mask];
 }
 
 /* Processes a's local events up to its next sync event, which it queues.
@@ -149,7 +176,10 @@ static uint64_t merge(int final) {
     while (W.nheap) {
         heap_item top = W.heap[0];
         if (top.seq > W.next_seq) {
-            if (!gap_expired(final)) break;
+            if (!gap_expired(final)) {
+                for (uint32_t i = 0; i < W.nact; i++) stage_ring(&W.act[i]);
+                break;
+            }
             W.next_seq = top.seq;
         }
         W.gap_since = 0;
@@ -177,7 +207,7 @@ static void add_new_threads(void) {
             W.heap = realloc(W.heap, W.capact * sizeof *W.heap);
             if (!W.act || !W.heap) tl__die("out of memory in the trace writer");
         }
-        W.act[W.nact++] = (active){rec, rec->ring, rec->mask, rec->id, 0, 0, 0};
+        W.act[W.nact++] = (active){.rec = rec, .ring = rec->ring, .mask = rec->mask, .id = rec->id};
     }
 }
 
@@ -193,8 +223,11 @@ static void settle(void) {
             a->dropped_seen = d;
         }
         int ended = atomic_load_explicit(&a->rec->ended, memory_order_acquire);
-        if (ended && a->pos == atomic_load_explicit(&a->rec->head, memory_order_acquire)) {
-            tl__ring_recycle(a->rec);
+        if (ended && !staged(a) &&
+            a->pos == atomic_load_explicit(&a->rec->head, memory_order_acquire) &&
+            tl__ring_recycle(a->rec)) {
+            tl__tracks_thread_gone(a->id);
+            free(a->stage);
             W.act[i] = W.act[--W.nact];
             continue;
         }
@@ -207,7 +240,8 @@ static void settle(void) {
 static void cut_open_slices(uint64_t cut_ns) {
     uint64_t min_age = tl__g.opt.flush_ms * 1000000u;
     for (uint32_t i = 0; i < W.nact; i++)
-        if (W.act[i].pos == W.act[i].avail) tl__tracks_cut(W.act[i].id, cut_ns, min_age);
+        if (W.act[i].pos == W.act[i].avail && !staged(&W.act[i]))
+            tl__tracks_cut(W.act[i].id, cut_ns, min_age);
 }
 
 static void cycle(int final) {
@@ -245,6 +279,7 @@ static void *writer_main(void *arg) {
         futex_wait(&W.wake, seen, sleep_ns);
         atomic_store_explicit(&tl__writer_sleeping, 0, memory_order_relaxed);
     }
+    atomic_store_explicit(&W.flush_ack, atomic_load(&W.flush_req), memory_order_release);
     cycle(1);
     tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),
                      atomic_load(&W.st_dropped));
