@@ -185,7 +185,7 @@ static uint64_t merge(int final) {
         W.gap_since = 0;
         heap_pop();
         active *a = &W.act[top.idx];
-        tl__tracks_event(a->id, &a->ring[a->pos & a->mask]);
+        tl__tracks_event(a->id, peek(a));
         step(a);
         n++;
         if (top.seq >= W.next_seq) W.next_seq = top.seq + 1;
