@@ -376,6 +376,63 @@ static int foreign(void) {
     return pthread_join(raw, NULL);
 }
 
+/* Review findings, each once: a recursive mutex held through a cond wait,
+ * an unlock in a cleanup handler of tl_thread_exit, a join of an untraced
+ * thread, a failed create, and names. */
+static void unlock_a(void *arg) {
+    (void)arg;
+    tl_mutex_unlock(&lock_a);
+}
+
+static void *exit_holding(void *arg) {
+    (void)arg;
+    tl_mutex_lock(&lock_a);
+    pthread_cleanup_push(unlock_a, NULL);
+    tl_thread_exit(NULL);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void *rename_twice(void *arg) {
+    (void)arg;
+    tl_thread_set_name("renamed");
+    tl_thread_set_name(NULL); /* back to its default */
+    tl_mark("named");
+    return NULL;
+}
+
+static int odd_threads(void) {
+    tl_thread t;
+    struct timespec when;
+    tl_mutex_init(&lock_a, TL_MUTEX_RECURSIVE, "R");
+    tl_cond_init(&ready, "nobody");
+    tl_mutex_lock(&lock_a);
+    tl_mutex_lock(&lock_a);
+    clock_gettime(CLOCK_REALTIME, &when);
+    when.tv_nsec += 5000000;
+    if (when.tv_nsec >= 1000000000) when.tv_sec++, when.tv_nsec -= 1000000000;
+    tl_cond_timedwait(&ready, &lock_a, &when); /* releases one level only */
+    tl_mutex_unlock(&lock_a);
+    tl_mutex_unlock(&lock_a);
+
+    tl_thread_create(&t, "exiter", exit_holding, NULL);
+    tl_thread_join(t, NULL);
+
+    t.id = 0; /* an untraced thread, as when tracing was off at its creation */
+    if (pthread_create(&t.handle, NULL, nothing, NULL)) return 1;
+    tl_thread_join(t, NULL);
+
+    pthread_attr_t huge;
+    pthread_attr_init(&huge);
+    pthread_attr_setstacksize(&huge, (size_t)1 << 46); /* cannot be mapped */
+    int rc = tl_thread_create_attr(&t, &huge, "never ran", nothing, NULL);
+    pthread_attr_destroy(&huge);
+    if (rc == 0) tl_thread_join(t, NULL);
+
+    tl_thread_create_at(&t, NULL, NULL, rename_twice, NULL, NULL);
+    return tl_thread_join(t, NULL) | (rc == 0);
+}
+
 static int hello(void) {
     tl_mark("hello");
     return 0;
@@ -388,7 +445,7 @@ static const struct { const char *name; int (*fn)(void); } scenarios[] = {
     {"many_threads", many_threads}, {"daemon", daemon_thread},   {"exit_thread", exit_thread},
     {"abort_thread", abort_thread}, {"segv_thread", segv_thread}, {"deadlock", deadlock},
     {"forever", forever},     {"flood", flood},                   {"hello", hello},
-    {"foreign", foreign},
+    {"foreign", foreign},     {"odd_threads", odd_threads},
 };
 
 int main(int argc, char **argv) {

@@ -444,6 +444,26 @@ static void check_unwritable(run *r) {
     CHECK(count_lines(r->err) == 1);
 }
 
+static void check_odd_threads(run *r) {
+    const tc_trace *t = r->t;
+    CHECK(exited_with(r, 0));
+    /* Locked twice, so the cond wait kept the lock: one hold from the first
+     * lock to the last unlock, covering the wait. */
+    const tc_slice *h = tc_async_find(t, "R", 0), *wait = tc_slice_find(t, 0, 1, "waiting on nobody", 0);
+    CHECK(h && wait && h->start_ns <= wait->start_ns && h->end_ns >= wait->end_ns);
+    const tc_slice *h2 = tc_async_find(t, "R", 1);
+    uint32_t exiter = tid_of(t, "exiter");
+    /* The cleanup handler's unlock is in the trace, before the thread ended. */
+    CHECK(h2 && h2->tid == exiter && cJSON_IsString(tc_slice_arg(h2, "released_at")));
+    CHECK(flow_from(t, "exit of exiter", 0) != NULL);
+    CHECK(tc_slice_find(t, 0, 1, "joining an untraced thread", 0) != NULL);
+    CHECK(tid_of(t, "never ran") == 0); /* a failed create draws nothing */
+    /* Renamed back to its default; created from main without a site. */
+    const tc_instant *named = tc_instant_find(t, "named", 0);
+    const char *name = named ? tc_thread_name(t, 0, named->tid) : NULL;
+    CHECK(name && strncmp(name, "thread ", 7) == 0);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const struct {
@@ -474,6 +494,7 @@ static const struct {
     {"flood", "flood", check_flood, {"THREADLENS_BUFFER_EVENTS=1024", "THREADLENS_FULL_WAIT_US=0"}, 0, 0, 0},
     {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0, 0},
     {"foreign", "foreign", check_foreign, {0}, 0, 0, 0},
+    {"odd_threads", "odd_threads", check_odd_threads, {0}, 0, 0, 0},
     {"disabled", "handoff", check_disabled, {"THREADLENS_ENABLE=0"}, 0, 0, 1},
     {"unwritable", "handoff", check_unwritable, {"THREADLENS_OUT=/nonexistent/dir/t.json"}, 0, 0, 1},
 };
