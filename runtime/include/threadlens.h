@@ -8,8 +8,10 @@
  * directly only from wrappers that forward their own caller's site.
  *
  * Thread-safety: every function may be called from any thread. Recording
- * never blocks on a lock and never allocates; object init, thread creation
- * and tl_intern() may allocate.
+ * never blocks on a lock and never allocates, except once: a thread's first
+ * event and an object's first use register them. Object init, thread
+ * creation and tl_intern() may allocate. When a thread's buffer is full it
+ * waits up to THREADLENS_FULL_WAIT_US for the writer, then drops the event.
  *
  * Names passed to tl_phase_begin, tl_mark and tl_counter are kept by pointer
  * and must stay valid for the life of the process (string literals, or the

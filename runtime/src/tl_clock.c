@@ -28,7 +28,7 @@ static uint64_t base_mono;   /* CLOCK_MONOTONIC ns at time zero */
  * thread but the initializing one records. */
 static uint64_t mult = (uint64_t)1 << 32;
 
-static uint64_t mono_ns(void) {
+uint64_t tl__mono_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
@@ -50,7 +50,7 @@ static int tsc_is_invariant(void) {
 static void sample(uint64_t *ticks, uint64_t *ns) {
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < 5; i++) {
-        uint64_t t0 = tl__now(), m = mono_ns(), t1 = tl__now();
+        uint64_t t0 = tl__now(), m = tl__mono_ns(), t1 = tl__now();
         if (t1 - t0 < best) best = t1 - t0, *ticks = t0 + (t1 - t0) / 2, *ns = m;
     }
 }
@@ -76,7 +76,7 @@ int tl__clock_init(int mode) {
         if (tsc_is_invariant()) tl__clock_tsc = 1;
         else if (mode == TL_CLOCK_TSC) rc = -1;
     }
-    base_mono = mono_ns();
+    base_mono = tl__mono_ns();
     base_ticks = tl__now();
     mult = (uint64_t)1 << 32;
     if (tl__clock_tsc && calibrate() != 0) {

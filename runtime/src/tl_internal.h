@@ -74,6 +74,8 @@ TL_INTERNAL int tl__clock_init(int mode);
 /* Nanoseconds since the trace's time zero (0 for ticks before it). */
 TL_INTERNAL uint64_t tl__clock_to_ns(uint64_t ticks);
 TL_INTERNAL const char *tl__clock_name(void);
+/* CLOCK_MONOTONIC in ns, for timeouts (never for event timestamps). */
+TL_INTERNAL uint64_t tl__mono_ns(void);
 
 /* ---- threads (tl_registry.c) ---------------------------------------------- */
 
@@ -100,10 +102,17 @@ typedef struct tl_thread_rec {
     uint32_t id;
     uint32_t creator;          /* id of the creating thread, 0 = adopted */
     const tl_site *create_site;
-    /* Immutable strings swapped whole: the writer reads names without a
-     * lock, so a signal landing on a renaming thread cannot block it. */
-    _Atomic(const char *) name;
+    /* Immutable names swapped whole: the writer reads them without a lock,
+     * so a signal landing on a renaming thread cannot block it. */
+    _Atomic(struct tl_name *) name;
 } tl_thread_rec;
+
+/* A thread name. Replaced names stay allocated (the writer may be reading
+ * one) and linked, so they stay reachable; renames are rare. */
+typedef struct tl_name {
+    struct tl_name *prev;
+    char s[];
+} tl_name;
 
 extern TL_INTERNAL __thread tl_thread_rec *tl__tls_self
     __attribute__((tls_model("initial-exec")));
@@ -299,7 +308,8 @@ TL_INTERNAL int tl__writer_start(const char *path);
 TL_INTERNAL void tl__writer_flush(void);
 /* Final drain: closes every open slice at the current time, writes the
  * closing bracket and stops the writer thread. Safe from a signal handler on
- * any thread but the writer's. */
+ * any thread but the writer's; waits at most 5 s (the writer may need
+ * malloc, whose lock a crashed thread can hold). */
 TL_INTERNAL void tl__writer_finish(void);
 
 typedef struct tl_writer_stats {

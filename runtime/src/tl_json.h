@@ -1,9 +1,8 @@
 /*
  * tl_json.h — the writer's output buffer and JSON pieces.
  *
- * Only the writer thread uses a tl_out. No stdio and no allocation after
- * tl__out_init, so the final flush works even when the program died inside
- * malloc. Strings are escaped for Perfetto's strict parser: ", \ and bytes
+ * Only the writer thread uses a tl_out. The buffer is allocated once by
+ * tl__out_init; output goes out with write(2), never stdio. Strings are escaped for Perfetto's strict parser: ", \ and bytes
  * below 0x20 are escaped, valid UTF-8 passes through raw, and an invalid
  * byte becomes '?' (a \uD8xx escape or broken UTF-8 would fail the import).
  */

@@ -14,22 +14,16 @@
 
 TL_INTERNAL tl_seq_line tl__seq_line = {1};
 
-static uint64_t mono_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 int tl__ring_wait_room(tl_thread_rec *t) {
     uint64_t budget = tl__g.opt.full_wait_us;
     if (budget == 0 || atomic_load_explicit(&tl__g.state, memory_order_acquire) != TL_STATE_ON)
         return 0;
     tl__writer_kick();
-    uint64_t start = mono_us();
+    uint64_t start = tl__mono_ns();
     for (int spins = 0;; spins++) {
         t->tail_cache = atomic_load_explicit(&t->tail, memory_order_acquire);
         if (t->head_local - t->tail_cache <= t->mask) return 1;
-        if (mono_us() - start >= budget) return 0;
+        if (tl__mono_ns() - start >= budget * 1000u) return 0;
         if (spins < 64) {
             sched_yield();
         } else {

@@ -122,11 +122,12 @@ static void default_name(char *out, uint32_t id, const tl_site *site, int adopte
     else snprintf(out, TL_NAME_MAX, "thread %u", id);
 }
 
-/* A heap copy of at most TL_NAME_MAX - 1 bytes of s; NULL when out of memory. */
-static char *name_copy(const char *s) {
+/* A new name node for at most TL_NAME_MAX - 1 bytes of s, linked to the one
+ * it replaces; NULL when out of memory. */
+static tl_name *name_new(const char *s, tl_name *prev) {
     size_t n = strnlen(s, TL_NAME_MAX - 1);
-    char *p = malloc(n + 1);
-    if (p) memcpy(p, s, n), p[n] = 0;
+    tl_name *p = malloc(sizeof *p + n + 1);
+    if (p) p->prev = prev, memcpy(p->s, s, n), p->s[n] = 0;
     return p;
 }
 
@@ -149,7 +150,7 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_si
         char buf[TL_NAME_MAX];
         if (name && *name) snprintf(buf, sizeof buf, "%s", name);
         else default_name(buf, id, site, adopted);
-        atomic_store_explicit(&t->name, name_copy(buf), memory_order_relaxed);
+        atomic_store_explicit(&t->name, name_new(buf, NULL), memory_order_relaxed);
         atomic_store_explicit(slot, t, memory_order_release);
         atomic_store_explicit(&thread_count, id, memory_order_release);
     }
@@ -212,21 +213,20 @@ uint32_t tl__thread_count(void) {
 
 void tl__thread_name(uint32_t id, char *out) {
     tl_thread_rec *t = tl__thread_get(id);
-    const char *name = t ? atomic_load_explicit(&t->name, memory_order_acquire) : NULL;
-    if (name) snprintf(out, TL_NAME_MAX, "%s", name);
+    const tl_name *name = t ? atomic_load_explicit(&t->name, memory_order_acquire) : NULL;
+    if (name) snprintf(out, TL_NAME_MAX, "%s", name->s);
     else snprintf(out, TL_NAME_MAX, "thread %u", id);
 }
 
-/* Only the thread itself renames it. The old string is not freed: the
- * writer may be copying it right now, and renames are rare. NULL or ""
- * gives the thread its default name back. */
+/* Only the thread itself renames it (see tl_name for the old names). NULL
+ * or "" gives the thread its default name back. */
 void tl__thread_rename(tl_thread_rec *t, const char *name) {
     char buf[TL_NAME_MAX];
     if (name && *name) snprintf(buf, sizeof buf, "%s", name);
     else default_name(buf, t->id, t->create_site, t->creator == 0);
-    const char *old = atomic_load_explicit(&t->name, memory_order_relaxed);
-    if (old && !strcmp(old, buf)) return;
-    char *copy = name_copy(buf);
+    tl_name *old = atomic_load_explicit(&t->name, memory_order_relaxed);
+    if (old && !strcmp(old->s, buf)) return;
+    tl_name *copy = name_new(buf, old);
     if (!copy) return;
     atomic_store_explicit(&t->name, copy, memory_order_release);
     tl__record_in(t, TL_EV_THREAD_NAME, 0, t->id, 0, 0, NULL, 0);

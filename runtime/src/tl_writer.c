@@ -71,12 +71,6 @@ static struct {
 
 TL_INTERNAL _Atomic int tl__writer_sleeping;
 
-static uint64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void futex_wait(_Atomic uint32_t *word, uint32_t seen, uint64_t ns) {
     struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
     syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
@@ -164,7 +158,7 @@ static uint64_t advance(uint32_t idx) {
 /* May the merge skip the missing number next_seq? */
 static int gap_expired(int final) {
     if (final) return 1;
-    uint64_t now = mono_ns();
+    uint64_t now = tl__mono_ns();
     if (!W.gap_since) W.gap_since = now;
     return now - W.gap_since > GAP_NS;
 }
@@ -247,7 +241,9 @@ static void cut_open_slices(uint64_t cut_ns) {
 static void cycle(int final) {
     add_new_threads();
     tl__tracks_reserve(tl__thread_count(), tl__obj_count());
-    /* Every event published before this moment has an earlier timestamp. */
+    /* Events published before this moment were stamped before it (an event
+     * stamped earlier but published later is clamped to the cut by the
+     * per-thread clamp in tl_tracks). */
     uint64_t cut_ticks = tl__now();
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
@@ -336,9 +332,9 @@ int tl__writer_start(const char *path) {
 
 /* Waits (polling: this may run in a signal handler) until cond holds. */
 static int wait_until(_Atomic uint64_t *word, uint64_t want, uint64_t limit_ns) {
-    uint64_t start = mono_ns();
+    uint64_t start = tl__mono_ns();
     while (atomic_load_explicit(word, memory_order_acquire) < want) {
-        if (mono_ns() - start > limit_ns) return 0;
+        if (tl__mono_ns() - start > limit_ns) return 0;
         struct timespec nap = {0, 200000};
         nanosleep(&nap, NULL);
     }
@@ -356,9 +352,9 @@ void tl__writer_finish(void) {
     if (!W.started || pthread_equal(pthread_self(), W.thread)) return;
     atomic_store_explicit(&W.stop, 1, memory_order_release);
     tl__writer_kick();
-    uint64_t start = mono_ns();
+    uint64_t start = tl__mono_ns();
     while (!atomic_load_explicit(&W.done, memory_order_acquire)) {
-        if (mono_ns() - start > FINISH_WAIT_NS) {
+        if (tl__mono_ns() - start > FINISH_WAIT_NS) {
             tl__warn("the trace writer did not finish in time; %s may end early", tl__g.path);
             return;
         }
