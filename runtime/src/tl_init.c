@@ -115,7 +115,9 @@ static void install_signal_handlers(void) {
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_fatal_signal;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        /* No SA_RESETHAND: the same signal on another thread during the
+         * drain must wait for it too (tl__finish), not kill the process. */
+        sa.sa_flags = SA_NODEFER;
         sigaction(fatal_signals[i], &sa, NULL);
     }
 }
