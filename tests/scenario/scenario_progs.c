@@ -402,8 +402,15 @@ static void *rename_twice(void *arg) {
 }
 
 static int odd_threads(void) {
+    static tl_mutex by_index = TL_MUTEX_INITIALIZER;
+    tl_mutex by_site;
     tl_thread t;
     struct timespec when;
+    tl_mutex_init(&by_site, TL_MUTEX_NORMAL, NULL);
+    tl_mutex_lock(&by_site);
+    tl_mutex_lock(&by_index);
+    tl_mutex_unlock(&by_index);
+    tl_mutex_unlock(&by_site);
     tl_mutex_init(&lock_a, TL_MUTEX_RECURSIVE, "R");
     tl_cond_init(&ready, "nobody");
     tl_mutex_lock(&lock_a);

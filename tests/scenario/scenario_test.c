@@ -462,6 +462,13 @@ static void check_odd_threads(run *r) {
     const tc_instant *named = tc_instant_find(t, "named", 0);
     const char *name = named ? tc_thread_name(t, 0, named->tid) : NULL;
     CHECK(name && strncmp(name, "thread ", 7) == 0);
+    /* Unnamed objects: where they were created, else their index. */
+    int by_site = 0, by_index = 0;
+    for (size_t i = 0; i < t->n_async; i++) {
+        by_site += !strncmp(t->async[i]->name, "mutex@scenario_progs.c:", 23);
+        by_index += !strncmp(t->async[i]->name, "mutex #", 7);
+    }
+    CHECK(by_site == 1 && by_index == 1);
 }
 
 /* ---- the table ------------------------------------------------------------- */
