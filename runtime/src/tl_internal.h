@@ -256,6 +256,14 @@ static inline void tl__record(unsigned kind, uint32_t obj, uint64_t arg, unsigne
     if (TL_LIKELY(t != NULL)) tl__record_in(t, kind, obj, arg, aux, flags, site, 0);
 }
 
+/* For the lock wrappers: what a blocking call that followed LOCK_WAIT
+ * returned, recorded as LOCK_ACQUIRE or LOCK_FAIL. Returns rc. */
+static inline int tl__lock_outcome(int rc, uint32_t id, unsigned mode, const tl_site *site) {
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, 0, site);
+    else tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, mode, 0, site);
+    return rc;
+}
+
 /* For the destroy wrappers: OBJ_DESTROY is recorded before the real destroy
  * (once destroyed, the address may be re-initialized by another thread,
  * whose OBJ_INIT must come after it); an object that never registered has

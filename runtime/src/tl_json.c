@@ -42,7 +42,7 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-void tl__out_u64(tl_out *o, uint64_t v) {
+size_t tl__fmt_u64(char *buf, uint64_t v) {
     char tmp[20];
     char *p = tmp + sizeof tmp;
     while (v >= 100) {
@@ -58,9 +58,21 @@ void tl__out_u64(tl_out *o, uint64_t v) {
         *--p = (char)('0' + v);
     }
     size_t n = (size_t)(tmp + sizeof tmp - p);
-    if (o->len + n > o->cap) return; /* callers reserved a line */
-    memcpy(o->buf + o->len, p, n);
-    o->len += n;
+    memcpy(buf, p, n);
+    return n;
+}
+
+size_t tl__fmt_hex(char *buf, uint64_t v) {
+    size_t n = 2;
+    buf[0] = '0', buf[1] = 'x';
+    for (int b = 60; b >= 0; b -= 4)
+        if (n > 2 || (v >> b) & 15 || b == 0) buf[n++] = "0123456789abcdef"[(v >> b) & 15];
+    return n;
+}
+
+void tl__out_u64(tl_out *o, uint64_t v) {
+    if (o->len + 20 > o->cap) return; /* callers reserved a line */
+    o->len += tl__fmt_u64(o->buf + o->len, v);
 }
 
 void tl__out_i64(tl_out *o, int64_t v) {

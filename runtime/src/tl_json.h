@@ -29,6 +29,10 @@ typedef struct tl_out {
 TL_INTERNAL int tl__out_init(tl_out *o, int fd, size_t cap);
 /* Writes the buffer to the file (retrying short writes and EINTR). */
 TL_INTERNAL void tl__out_flush(tl_out *o);
+/* Decimal (at most 20 bytes) and "0x" hex (at most 18) into buf, without a
+ * terminator; return the length. */
+TL_INTERNAL size_t tl__fmt_u64(char *buf, uint64_t v);
+TL_INTERNAL size_t tl__fmt_hex(char *buf, uint64_t v);
 TL_INTERNAL void tl__out_u64(tl_out *o, uint64_t v);
 TL_INTERNAL void tl__out_i64(tl_out *o, int64_t v);
 /* Nanoseconds as microseconds with up to three decimals. */

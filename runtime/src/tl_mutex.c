@@ -43,11 +43,7 @@ static int mutex_block(tl_mutex *m, uint32_t id, const struct timespec *abstime,
                        const tl_site *site) {
     tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
     int rc = abstime ? pthread_mutex_timedlock(&m->m, abstime) : pthread_mutex_lock(&m->m);
-    if (rc == 0)
-        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, 0, site);
-    else
-        tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, TL_MODE_WRITE, 0, site);
-    return rc;
+    return tl__lock_outcome(rc, id, TL_MODE_WRITE, site);
 }
 
 /* lock and timedlock; abstime NULL blocks without limit. */

@@ -28,12 +28,7 @@ static int rwlock_real_block(tl_rwlock *l, unsigned mode, const struct timespec 
 static int rwlock_block(tl_rwlock *l, uint32_t id, unsigned mode,
                         const struct timespec *abstime, const tl_site *site) {
     tl__record(TL_EV_LOCK_WAIT, id, 0, mode, 0, site);
-    int rc = rwlock_real_block(l, mode, abstime);
-    if (rc == 0)
-        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, 0, site);
-    else
-        tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, mode, 0, site);
-    return rc;
+    return tl__lock_outcome(rwlock_real_block(l, mode, abstime), id, mode, site);
 }
 
 static int rwlock_acquire(tl_rwlock *l, unsigned mode, const struct timespec *abstime,

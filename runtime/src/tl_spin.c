@@ -17,12 +17,7 @@ static uint32_t spin_id(tl_spinlock *s, const tl_site *site) {
  * detects it) reaches the program unchanged. */
 static int spin_block(tl_spinlock *s, uint32_t id, const tl_site *site) {
     tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
-    int rc = pthread_spin_lock(&s->s);
-    if (rc == 0)
-        tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, 0, site);
-    else
-        tl__record(TL_EV_LOCK_FAIL, id, (uint64_t)rc, TL_MODE_WRITE, 0, site);
-    return rc;
+    return tl__lock_outcome(pthread_spin_lock(&s->s), id, TL_MODE_WRITE, site);
 }
 
 int tl_spin_init_at(tl_spinlock *s, const char *name, const tl_site *site) {

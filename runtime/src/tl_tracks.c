@@ -115,21 +115,13 @@ static void text_make(text *t, uint64_t key, uint32_t kind) {
     if (kind == TXT_NAME) {
         tl__json_escape(buf, sizeof buf, (const char *)(uintptr_t)key);
     } else if (kind == TXT_PC) {
-        int n = 2;
-        buf[0] = '0', buf[1] = 'x';
-        for (int b = 60; b >= 0; b -= 4)
-            if (n > 2 || (key >> b) & 15 || b == 0) buf[n++] = "0123456789abcdef"[(key >> b) & 15];
-        buf[n] = 0;
+        buf[tl__fmt_hex(buf, key)] = 0;
     } else {
         const tl_site *site = (const tl_site *)(uintptr_t)key;
         tl__json_escape(buf, ESC_NAME, site->file);
         size_t n = strlen(buf);
-        unsigned line = site->line > 0 ? (unsigned)site->line : 0;
-        char digits[12];
-        int d = 0;
-        do digits[d++] = (char)('0' + line % 10); while (line /= 10);
         buf[n++] = ':';
-        while (d) buf[n++] = digits[--d];
+        n += tl__fmt_u64(buf + n, site->line > 0 ? (uint64_t)site->line : 0);
         buf[n] = 0;
     }
     t->key = key, t->kind = kind, t->len = (uint32_t)strlen(buf);
@@ -264,17 +256,26 @@ static void join2(char *dst, const char *a, const char *b) {
 
 /* ---- threads: metadata, state slices, phases ------------------------------- */
 
+/* {"ph":"M","pid":P,"tid":T,"name":"<name>","args":{ — the caller writes
+ * the args and closes with "}},\n". */
+static void meta_begin(uint32_t tid, const char *name) {
+    tl__out_begin(O);
+    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
+    tl__out_raw(O, pidstr, pidlen);
+    tl__out_lit(O, ",\"tid\":");
+    tl__out_u64(O, tid);
+    tl__out_lit(O, ",\"name\":\"");
+    tl__out_str(O, name);
+    tl__out_lit(O, "\",\"args\":{");
+}
+
 static void emit_thread_name(uint32_t tid) {
     wthread *t = thr(tid);
     char raw[TL_NAME_MAX];
     tl__thread_name(tid, raw);
     tl__json_escape(t->jname, sizeof t->jname, raw);
-    tl__out_begin(O);
-    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
-    tl__out_str(O, pidstr);
-    tl__out_lit(O, ",\"tid\":");
-    tl__out_u64(O, tid);
-    tl__out_lit(O, ",\"name\":\"thread_name\",\"args\":{\"name\":\"");
+    meta_begin(tid, "thread_name");
+    tl__out_lit(O, "\"name\":\"");
     tl__out_str(O, t->jname);
     tl__out_lit(O, "\"}},\n");
 }
@@ -285,11 +286,8 @@ static void see(uint32_t tid) {
     if (t->seen) return;
     t->seen = 1;
     emit_thread_name(tid);
-    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
-    tl__out_str(O, pidstr);
-    tl__out_lit(O, ",\"tid\":");
-    tl__out_u64(O, tid);
-    tl__out_lit(O, ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":");
+    meta_begin(tid, "thread_sort_index");
+    tl__out_lit(O, "\"sort_index\":");
     tl__out_u64(O, tid);
     tl__out_lit(O, "}},\n");
 }
@@ -820,24 +818,16 @@ static void on_obj_init(uint32_t tid, uint64_t ns, const tl_event *e) {
     const tl_obj *r = tl__obj_get(e->obj);
     ensure_running(tid, ns);
     /* Perfetto ignores M events it does not know; our viewer reads these. */
-    tl__out_begin(O);
-    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
-    tl__out_str(O, pidstr);
-    tl__out_lit(O, ",\"tid\":");
-    tl__out_u64(O, tid);
-    tl__out_lit(O, ",\"name\":\"threadlens_object\",\"args\":{\"id\":");
+    meta_begin(tid, "threadlens_object");
+    tl__out_lit(O, "\"id\":");
     tl__out_u64(O, e->obj);
     tl__out_lit(O, ",\"kind\":\"");
     tl__out_str(O, tl__obj_kind_name(o->kind));
     tl__out_lit(O, "\",\"name\":\"");
     tl__out_str(O, o->jname);
-    tl__out_lit(O, "\",\"addr\":\"0x");
+    tl__out_lit(O, "\",\"addr\":\"");
     char hex[20];
-    int n = 0;
-    uint64_t a = r ? r->addr : 0;
-    for (int s = 60; s >= 0; s -= 4)
-        if (n || (a >> s) & 15 || s == 0) hex[n++] = "0123456789abcdef"[(a >> s) & 15];
-    tl__out_raw(O, hex, (size_t)n);
+    tl__out_raw(O, hex, tl__fmt_hex(hex, r ? r->addr : 0));
     tl__out_lit(O, "\"");
     if (e->site) {
         tl__out_lit(O, ",\"created_at\":");
@@ -961,21 +951,16 @@ static void reset_model(void) {
     hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
 }
 
-int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
+void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
     reset_model();
     O = out;
-    char tmp[24];
-    int n = 0;
-    do tmp[n++] = (char)('0' + pid % 10); while (pid /= 10);
-    for (int i = 0; i < n; i++) pidstr[i] = tmp[n - 1 - i];
-    pidstr[n] = 0;
-    pidlen = (size_t)n;
-    tl__out_lit(O, "[\n{\"ph\":\"M\",\"pid\":");
-    tl__out_str(O, pidstr);
-    tl__out_lit(O, ",\"tid\":1,\"name\":\"process_name\",\"args\":{\"name\":");
+    pidlen = tl__fmt_u64(pidstr, pid);
+    pidstr[pidlen] = 0;
+    tl__out_lit(O, "[\n");
+    meta_begin(1, "process_name");
+    tl__out_lit(O, "\"name\":");
     tl__out_jstr(O, process_name);
     tl__out_lit(O, "}},\n");
-    return 0;
 }
 
 /* Closes holds, then every thread's state and phases, at ns. */
@@ -994,10 +979,8 @@ static void close_all(uint64_t ns) {
 void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
     close_all(now_ns > max_ns ? now_ns : max_ns);
     /* The last line has no comma, so a cleanly closed trace is strict JSON. */
-    tl__out_begin(O);
-    tl__out_lit(O, "{\"ph\":\"M\",\"pid\":");
-    tl__out_str(O, pidstr);
-    tl__out_lit(O, ",\"tid\":1,\"name\":\"threadlens_summary\",\"args\":{\"events\":");
+    meta_begin(1, "threadlens_summary");
+    tl__out_lit(O, "\"events\":");
     tl__out_u64(O, events);
     tl__out_lit(O, ",\"dropped\":");
     tl__out_u64(O, dropped);

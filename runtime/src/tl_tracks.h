@@ -15,7 +15,7 @@
 #include "tl_json.h"
 
 /* Writes the opening bracket and the process metadata. */
-TL_INTERNAL int tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name);
+TL_INTERNAL void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name);
 /* Sizes the model for every thread and object registered so far, so that
  * processing their events never moves it. Call before each batch. */
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
