@@ -7,8 +7,8 @@
  */
 #include "tl_internal.h"
 
-static uint32_t barrier_id(tl_barrier *b, const tl_site *site) {
-    return tl__obj_lazy(&b->id, TL_OBJ_BARRIER, 0, b, site);
+static uint32_t barrier_id(tl_barrier *b) {
+    return tl__obj_lazy(&b->id, TL_OBJ_BARRIER, 0, b);
 }
 
 /* Process-private, default attributes. b->count mirrors the count given
@@ -25,7 +25,7 @@ int tl_barrier_init_at(tl_barrier *b, unsigned count, const char *name, const tl
 /* LEAVE is recorded whatever the wait returned: the thread did arrive, and
  * an unmatched ARRIVE would leave it looking blocked forever. */
 int tl_barrier_wait_at(tl_barrier *b, const tl_site *site) {
-    uint32_t id = barrier_id(b, site);
+    uint32_t id = barrier_id(b);
     tl__record(TL_EV_BARRIER_ARRIVE, id, 0, 0, 0, site);
     int rc = pthread_barrier_wait(&b->b);
     tl__record(TL_EV_BARRIER_LEAVE, id, 0, rc == PTHREAD_BARRIER_SERIAL_THREAD, 0, site);

@@ -10,15 +10,15 @@
  */
 #include "tl_internal.h"
 
-static uint32_t cond_id(tl_cond *c, const tl_site *site) {
-    return tl__obj_lazy(&c->id, TL_OBJ_COND, 0, c, site);
+static uint32_t cond_id(tl_cond *c) {
+    return tl__obj_lazy(&c->id, TL_OBJ_COND, 0, c);
 }
 
 /* wait and timedwait; abstime NULL waits without limit. */
 static int cond_wait(tl_cond *c, tl_mutex *m, const struct timespec *abstime,
                      const tl_site *site) {
-    uint32_t cid = cond_id(c, site);
-    uint32_t mid = tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m, site);
+    uint32_t cid = cond_id(c);
+    uint32_t mid = tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m);
     tl__record(TL_EV_COND_WAIT, cid, mid, 0, 0, site);
     int rc = abstime ? pthread_cond_timedwait(&c->c, &m->m, abstime)
                      : pthread_cond_wait(&c->c, &m->m);
@@ -46,12 +46,12 @@ int tl_cond_timedwait_at(tl_cond *c, tl_mutex *m, const struct timespec *abstime
 }
 
 int tl_cond_signal_at(tl_cond *c, const tl_site *site) {
-    tl__record(TL_EV_COND_SIGNAL, cond_id(c, site), 0, 0, 0, site);
+    tl__record(TL_EV_COND_SIGNAL, cond_id(c), 0, 0, 0, site);
     return pthread_cond_signal(&c->c);
 }
 
 int tl_cond_broadcast_at(tl_cond *c, const tl_site *site) {
-    tl__record(TL_EV_COND_BROADCAST, cond_id(c, site), 0, 0, 0, site);
+    tl__record(TL_EV_COND_BROADCAST, cond_id(c), 0, 0, 0, site);
     return pthread_cond_broadcast(&c->c);
 }
 

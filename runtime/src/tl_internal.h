@@ -98,7 +98,6 @@ typedef struct tl_thread_rec {
     _Alignas(64) _Atomic uint64_t tail; /* events consumed by the writer */
     _Alignas(64) _Atomic uint64_t dropped; /* events lost to a full ring or nesting */
     _Atomic int ended;         /* 1 after THREAD_END was published */
-    _Atomic int drained;       /* writer: ended and everything consumed */
     uint32_t id;
     uint32_t creator;          /* id of the creating thread, 0 = adopted */
     const tl_site *create_site;
@@ -180,7 +179,7 @@ TL_INTERNAL uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const 
  * initializers, or an object initialized before tracing started). Two
  * threads racing here get the same id. */
 TL_INTERNAL uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind,
-                                  const void *addr, const tl_site *site);
+                                  const void *addr);
 /* Registry entry by id; NULL for 0 or unknown. Entries are never freed. */
 TL_INTERNAL const tl_obj *tl__obj_get(uint32_t id);
 TL_INTERNAL uint32_t tl__obj_count(void);

@@ -12,8 +12,8 @@
 #include "tl_internal.h"
 
 /* Statically initialized mutexes register on first use with their kind. */
-static uint32_t mutex_id(tl_mutex *m, const tl_site *site) {
-    return tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m, site);
+static uint32_t mutex_id(tl_mutex *m) {
+    return tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m);
 }
 
 /* No default: a new tl_mutex_kind fails the build here (-Wswitch). */
@@ -48,7 +48,7 @@ static int mutex_block(tl_mutex *m, uint32_t id, const struct timespec *abstime,
 
 /* lock and timedlock; abstime NULL blocks without limit. */
 static int mutex_acquire(tl_mutex *m, const struct timespec *abstime, const tl_site *site) {
-    uint32_t id = mutex_id(m, site);
+    uint32_t id = mutex_id(m);
     if (pthread_mutex_trylock(&m->m) == 0) {
         tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
         return 0;
@@ -79,7 +79,7 @@ int tl_mutex_timedlock_at(tl_mutex *m, const struct timespec *abstime, const tl_
 /* EBUSY (or any failure) records nothing: the program did not wait. A
  * recursive re-entry succeeds and is a LOCK_ACQUIRE; the writer counts depth. */
 int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
-    uint32_t id = mutex_id(m, site);
+    uint32_t id = mutex_id(m);
     int rc = pthread_mutex_trylock(&m->m);
     if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
     return rc;
@@ -88,7 +88,7 @@ int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
 /* Recorded before the real unlock so its sequence number is taken while the
  * lock is still held; a failing unlock (EPERM) is left for the writer. */
 int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site) {
-    tl__record(TL_EV_LOCK_RELEASE, mutex_id(m, site), 0, 0, 0, site);
+    tl__record(TL_EV_LOCK_RELEASE, mutex_id(m), 0, 0, 0, site);
     return pthread_mutex_unlock(&m->m);
 }
 

@@ -279,8 +279,7 @@ uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, 
     return id;
 }
 
-uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr,
-                      const tl_site *site) {
+uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr) {
     static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
     uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
     if (TL_LIKELY(id != 0) || !tl__self()) return id;
@@ -288,7 +287,6 @@ uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const v
     id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
     if (id == 0) {
         /* The first use is not where the object was made: name it by index. */
-        (void)site;
         id = tl__obj_register(kind, subkind, addr, NULL, NULL, 0);
         __atomic_store_n(idp, id, __ATOMIC_RELEASE);
     }

@@ -7,8 +7,8 @@
  */
 #include "tl_internal.h"
 
-static uint32_t rwlock_id(tl_rwlock *l, const tl_site *site) {
-    return tl__obj_lazy(&l->id, TL_OBJ_RWLOCK, 0, l, site);
+static uint32_t rwlock_id(tl_rwlock *l) {
+    return tl__obj_lazy(&l->id, TL_OBJ_RWLOCK, 0, l);
 }
 
 static int rwlock_try(tl_rwlock *l, unsigned mode) {
@@ -33,7 +33,7 @@ static int rwlock_block(tl_rwlock *l, uint32_t id, unsigned mode,
 
 static int rwlock_acquire(tl_rwlock *l, unsigned mode, const struct timespec *abstime,
                           const tl_site *site) {
-    uint32_t id = rwlock_id(l, site);
+    uint32_t id = rwlock_id(l);
     if (rwlock_try(l, mode) == 0) {
         tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY, site);
         return 0;
@@ -43,7 +43,7 @@ static int rwlock_acquire(tl_rwlock *l, unsigned mode, const struct timespec *ab
 
 /* tryrdlock / trywrlock: a failure records nothing, the program did not wait. */
 static int rwlock_tryacquire(tl_rwlock *l, unsigned mode, const tl_site *site) {
-    uint32_t id = rwlock_id(l, site);
+    uint32_t id = rwlock_id(l);
     int rc = rwlock_try(l, mode);
     if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY, site);
     return rc;
@@ -83,7 +83,7 @@ int tl_rwlock_timedwrlock_at(tl_rwlock *l, const struct timespec *abstime, const
 
 /* Recorded before the real unlock, while the lock is still held. */
 int tl_rwlock_unlock_at(tl_rwlock *l, const tl_site *site) {
-    tl__record(TL_EV_LOCK_RELEASE, rwlock_id(l, site), 0, 0, 0, site);
+    tl__record(TL_EV_LOCK_RELEASE, rwlock_id(l), 0, 0, 0, site);
     return pthread_rwlock_unlock(&l->rw);
 }
 

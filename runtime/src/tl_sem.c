@@ -10,9 +10,9 @@
 
 #include "tl_internal.h"
 
-static uint32_t sem_id(tl_sem *s, const tl_site *site) {
+static uint32_t sem_id(tl_sem *s) {
     int saved = errno;
-    uint32_t id = tl__obj_lazy(&s->id, TL_OBJ_SEM, 0, s, site);
+    uint32_t id = tl__obj_lazy(&s->id, TL_OBJ_SEM, 0, s);
     errno = saved;
     return id;
 }
@@ -41,7 +41,7 @@ static int sem_block(tl_sem *s, uint32_t id, const struct timespec *abstime,
 /* wait and timedwait; abstime NULL waits without limit. */
 static int sem_acquire(tl_sem *s, const struct timespec *abstime, const tl_site *site) {
     int saved = errno;
-    uint32_t id = sem_id(s, site);
+    uint32_t id = sem_id(s);
     if (sem_trywait(&s->s) == 0) {
         sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY, site);
         return 0;
@@ -70,7 +70,7 @@ int tl_sem_timedwait_at(tl_sem *s, const struct timespec *abstime, const tl_site
 
 /* EAGAIN records nothing: the program did not wait. */
 int tl_sem_trywait_at(tl_sem *s, const tl_site *site) {
-    uint32_t id = sem_id(s, site);
+    uint32_t id = sem_id(s);
     int rc = sem_trywait(&s->s);
     if (rc == 0) sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY, site);
     return rc;
@@ -78,7 +78,7 @@ int tl_sem_trywait_at(tl_sem *s, const tl_site *site) {
 
 /* Recorded before the real post so it orders before the wait it releases. */
 int tl_sem_post_at(tl_sem *s, const tl_site *site) {
-    sem_record(TL_EV_SEM_POST, sem_id(s, site), 0, 0, site);
+    sem_record(TL_EV_SEM_POST, sem_id(s), 0, 0, site);
     return sem_post(&s->s);
 }
 

@@ -9,8 +9,8 @@
 
 /* No static initializer exists, but a spinlock initialized before tracing
  * started still has id 0 and registers here. */
-static uint32_t spin_id(tl_spinlock *s, const tl_site *site) {
-    return tl__obj_lazy(&s->id, TL_OBJ_SPIN, 0, s, site);
+static uint32_t spin_id(tl_spinlock *s) {
+    return tl__obj_lazy(&s->id, TL_OBJ_SPIN, 0, s);
 }
 
 /* Any failed try lands here, so a real error (EDEADLK where the platform
@@ -29,7 +29,7 @@ int tl_spin_init_at(tl_spinlock *s, const char *name, const tl_site *site) {
 }
 
 int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
-    uint32_t id = spin_id(s, site);
+    uint32_t id = spin_id(s);
     if (pthread_spin_trylock(&s->s) == 0) {
         tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
         return 0;
@@ -39,7 +39,7 @@ int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
 
 /* EBUSY records nothing: the program did not wait. */
 int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
-    uint32_t id = spin_id(s, site);
+    uint32_t id = spin_id(s);
     int rc = pthread_spin_trylock(&s->s);
     if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
     return rc;
@@ -47,7 +47,7 @@ int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
 
 /* Recorded before the real unlock, while the lock is still held. */
 int tl_spin_unlock_at(tl_spinlock *s, const tl_site *site) {
-    tl__record(TL_EV_LOCK_RELEASE, spin_id(s, site), 0, 0, 0, site);
+    tl__record(TL_EV_LOCK_RELEASE, spin_id(s), 0, 0, 0, site);
     return pthread_spin_unlock(&s->s);
 }
 

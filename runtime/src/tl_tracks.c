@@ -64,7 +64,6 @@ typedef struct wthread {
     uint64_t woken_ns;
     uint8_t woken_kind;        /* 0 none, 1 signal, 2 broadcast */
     uint64_t bar_gen;
-    uint64_t dropped_total;
 } wthread;
 
 typedef struct reader { uint32_t tid, depth; uint64_t hold; } reader;
@@ -922,11 +921,10 @@ void tl__tracks_thread_gone(uint32_t tid) {
     if (t->seen && t->state != ST_ENDED) thread_close(tid, t->last_ns);
 }
 
-void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n) {
+void tl__tracks_dropped(uint32_t tid, uint64_t n) {
     wthread *t = thr(tid);
     uint64_t ns = t->last_ns;
     dropped_all += n;
-    t->dropped_total = total_for_thread;
     see(tid);
     char name[64] = "threadlens: events dropped";
     instant(tid, ns, "threadlens", name, NULL);

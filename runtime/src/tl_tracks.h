@@ -24,7 +24,7 @@ TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
  * its track ends at its last event. */
 TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);
 /* n more events of thread tid were lost (full ring): a mark and a counter. */
-TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t total_for_thread, uint64_t n);
+TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t n);
 /* Cuts tid's open slices at ns when the oldest began at least min_age ns
  * earlier: they are written up to ns and go on as new pieces. The writer
  * calls it at each flush for threads whose events up to ns are processed. */

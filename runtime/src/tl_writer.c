@@ -212,7 +212,7 @@ static void settle(void) {
         atomic_store_explicit(&a->rec->tail, a->pos, memory_order_release);
         uint64_t d = atomic_load_explicit(&a->rec->dropped, memory_order_relaxed);
         if (d > a->dropped_seen) {
-            tl__tracks_dropped(a->id, d, d - a->dropped_seen);
+            tl__tracks_dropped(a->id, d - a->dropped_seen);
             atomic_fetch_add_explicit(&W.st_dropped, d - a->dropped_seen, memory_order_relaxed);
             a->dropped_seen = d;
         }

@@ -18,16 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tl_test.h"
 #include "tracecheck.h"
 
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+/* CHECK and the failure count come from the unit tests' framework. */
+#define failures tl_test_failures
 
 typedef struct run {
     const char *scenario;
