@@ -2,7 +2,8 @@
 # Sets up a fresh machine and runs the main demo:
 #   installs what is missing (scripts/install-deps.sh), builds (build/),
 #   runs build/bin/tl_demo with THREADLENS_OUT=build/demo.json, checks the
-#   trace with build/bin/tracecheck, and says how to open it.
+#   trace with build/bin/tracecheck, prints `threadlens report`, then opens
+#   the viewer on it — or, with no display, renders build/demo.png.
 # Idempotent: run it again any time.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +33,19 @@ else
     echo "demo.sh: warning: build/bin/tracecheck not built; trace not checked" >&2
 fi
 
+tl=build/bin/threadlens
 echo
-echo "The trace is $trace"
-echo "To look at it: open https://ui.perfetto.dev in a browser, click \"Open trace file\""
-echo "and pick that file (it stays on your machine: Perfetto loads it locally)."
+echo "demo.sh: $tl report $trace"
+"$tl" report "$trace"
+
+shot=$root/build/demo.png
+"$tl" view "$trace" --screenshot "$shot"
+echo
+echo "The trace is $trace; a screenshot of it is $shot."
+echo "Also open it in https://ui.perfetto.dev (\"Open trace file\"; it stays on your machine)."
+if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} && -z ${CI:-} ]]; then
+    echo "demo.sh: opening the viewer ($tl view $trace); press ? for the keys, q to quit"
+    "$tl" view "$trace"
+else
+    echo "No display here: run '$tl view $trace' on a desktop to explore it."
+fi

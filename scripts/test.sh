@@ -3,10 +3,11 @@
 #   1. deps        scripts/install-deps.sh
 #   2. build       cmake -B build && cmake --build build          (gcc, -Werror)
 #   3. ctest       ctest --test-dir build -j2: every test (runtime, checker,
-#                  scenario, install, thirdparty)
+#                  scenario, install, thirdparty, viewer)
 #   4. asan        build-asan (-DTHREADLENS_SANITIZE=address: ASan+UBSan), ctest -L runtime
 #   5. tsan        build-tsan (-DTHREADLENS_SANITIZE=thread), ctest -L runtime
-#   6. clang       build-clang (-DCMAKE_C_COMPILER=clang, -Werror), ctest -L runtime
+#   6. clang       build-clang (-DCMAKE_C_COMPILER=clang, -Werror), ctest -L runtime,
+#                  and the trace loader's libFuzzer target for 60 s (label fuzz)
 # Every step runs even when an earlier one failed (a step whose build failed
 # skips its ctest); the last line is "test.sh: N passed, N failed" and the
 # exit status is non-zero when any step failed.
@@ -122,7 +123,7 @@ fi
 
 if want clang; then
     if step clang-build configure_build build-clang -DCMAKE_C_COMPILER=clang; then
-        step clang-ctest run_ctest build-clang -L runtime
+        step clang-ctest run_ctest build-clang -L 'runtime|fuzz'
     else
         skip clang-ctest "build failed"
     fi

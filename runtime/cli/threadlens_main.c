@@ -1,12 +1,15 @@
 /*
  * threadlens — the command. Subcommands live with the part they drive; this
- * file only dispatches. run/cc/report/view arrive with their issues and say
- * so plainly until then.
+ * file only dispatches: report and view are the viewer's (viewer/src/report,
+ * viewer/src/gui). run and cc arrive with their issues and say so plainly
+ * until then.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tl_internal.h"
+#include "tv_app.h"
+#include "tv_report.h"
 
 static int usage(FILE *f) {
     fprintf(f,
@@ -17,8 +20,9 @@ static int usage(FILE *f) {
             "  version               print the version\n"
             "  run [-o FILE] PROG    trace an unmodified program (not available yet)\n"
             "  cc [ARGS]             compile with race instrumentation (not available yet)\n"
-            "  report [--json] FILE  findings and statistics (not available yet)\n"
-            "  view FILE             open the viewer (not available yet)\n"
+            "  report [--json] FILE  threads, locks, findings and statistics of a trace\n"
+            "  view FILE             open the timeline viewer (--screenshot OUT.png: headless;\n"
+            "                        'threadlens view --help' for more)\n"
             "\n"
             "Programs linked with libthreadlens write their trace to THREADLENS_OUT\n"
             "(default threadlens-<pid>.json); open it in ui.perfetto.dev.\n");
@@ -38,7 +42,9 @@ int main(int argc, char **argv) {
                THREADLENS_VERSION_PATCH);
         return 0;
     }
-    if (!strcmp(cmd, "run") || !strcmp(cmd, "cc") || !strcmp(cmd, "report") || !strcmp(cmd, "view")) {
+    if (!strcmp(cmd, "report")) return tv_report_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view")) return tv_view_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "cc")) {
         fprintf(stderr, "threadlens: '%s' is not available in this version yet; "
                         "link your program with libthreadlens and use the tl_* API\n", cmd);
         return 2;

@@ -1,0 +1,544 @@
+/*
+ * render_test.c — the viewer's rendering test. Renders a hand-written trace
+ * with fixed times headless (tv_render_offscreen, as `view --screenshot`),
+ * reads the PNG back and checks that what the layout says is where it is:
+ * lanes and labels at their rows, slices in their state colors, lock holds in
+ * their holder's color, the flow arrows' pixels along their paths, the
+ * counter's step, the mark. Then the LOD walker on a dense trace, hit
+ * testing, find, the details text, and tv_view_main's exit codes.
+ *
+ * usage: tv_render_test FIXTURE.json OUTDIR
+ */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tv_app.h"
+#include "tv_input.h"
+#include "tv_load.h"
+#include "tv_view.h"
+
+static int failures;
+#define CHECK(c, ...)                                            \
+    do {                                                         \
+        if (!(c)) {                                              \
+            failures++;                                          \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #c); \
+            fprintf(stderr, __VA_ARGS__);                        \
+            fputc('\n', stderr);                                 \
+        }                                                        \
+    } while (0)
+
+#define US 1000LL
+#define W 1000
+#define H 600
+
+static SDL_Surface *load_png(const char *path) {
+    SDL_Surface *s = IMG_Load(path);
+    if (!s) return NULL;
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    return c;
+}
+
+static tv_rgb px(SDL_Surface *s, int x, int y) {
+    if (x < 0 || y < 0 || x >= s->w || y >= s->h) return TV_RGB(255, 0, 255);
+    uint32_t p = ((uint32_t *)((uint8_t *)s->pixels + (size_t)y * s->pitch))[x];
+    return TV_RGB((p >> 16) & 255, (p >> 8) & 255, p & 255);
+}
+
+static int same(tv_rgb a, tv_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+static int dark(tv_rgb a) { return a.r + a.g + a.b < 3 * 130; }
+/* an arrow's gray (blended over any background): dark and without hue */
+static int arrowish(tv_rgb a) {
+    int mx = a.r > a.g ? (a.r > a.b ? a.r : a.b) : (a.g > a.b ? a.g : a.b);
+    int mn = a.r < a.g ? (a.r < a.b ? a.r : a.b) : (a.g < a.b ? a.g : a.b);
+    return dark(a) && mx - mn < 30;
+}
+
+static uint32_t lane_named(const tv_model *m, const char *name, int kind) {
+    for (uint32_t i = 0; i < m->nlanes; i++)
+        if (m->lanes[i].kind == kind && !strcmp(tv_model_str(m, m->lanes[i].name), name)) return i;
+    return TV_NO_LANE;
+}
+
+/* y of the middle of row `row` of lane */
+static int row_mid(const tv_view *v, uint32_t lane, uint32_t row) {
+    int y, h;
+    if (!tv_view_row_rect(v, lane, row, &y, &h)) return -1;
+    return y + h / 2;
+}
+
+static int count_dark(SDL_Surface *s, int x0, int y0, int x1, int y1) {
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) n += dark(px(s, x, y));
+    return n;
+}
+
+static void check_screenshot(const tv_model *m, const char *outdir) {
+    char png[1024], png2[1024], err[256];
+    snprintf(png, sizeof png, "%s/fixture.png", outdir);
+    snprintf(png2, sizeof png2, "%s/fixture-again.png", outdir);
+    tv_shot shot = {W, H, m->t0, m->t0 + 1000 * US};
+    CHECK(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    CHECK(tv_render_offscreen(m, &shot, png2, 2, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    SDL_Surface *s = load_png(png), *s2 = load_png(png2);
+    CHECK(s && s2, "cannot read back %s: %s", png, IMG_GetError());
+    if (!s || !s2) return;
+    CHECK(s->w == W && s->h == H, "size %dx%d", s->w, s->h);
+    /* deterministic: the same pixels twice */
+    int differ = 0;
+    for (int y = 0; y < H && !differ; y++)
+        differ = memcmp((uint8_t *)s->pixels + (size_t)y * s->pitch, (uint8_t *)s2->pixels + (size_t)y * s2->pitch, W * 4) != 0;
+    CHECK(!differ, "two renders of the same view differ");
+
+    tv_view *v = tv_view_new(m, W, H);
+    tv_view_set_range(v, shot.start, shot.end);
+    uint32_t alpha = lane_named(m, "alpha", TV_LANE_THREAD), beta = lane_named(m, "beta", TV_LANE_THREAD);
+    uint32_t lock = lane_named(m, "m", TV_LANE_ASYNC), waiters = lane_named(m, "m waiters", TV_LANE_COUNTER);
+    CHECK(alpha != TV_NO_LANE && beta != TV_NO_LANE && lock != TV_NO_LANE && waiters != TV_NO_LANE,
+          "lanes alpha %u beta %u m %u 'm waiters' %u", alpha, beta, lock, waiters);
+    if (alpha == TV_NO_LANE || beta == TV_NO_LANE || lock == TV_NO_LANE || waiters == TV_NO_LANE) goto out;
+    CHECK(m->lanes[lock].flags & TV_LANE_LOCK, "m is not a lock lane");
+
+    /* layout: process header, threads in trace order, the lock, its waiters right under it */
+    int ya, yb, yl, yw, yp, h;
+    CHECK(tv_view_proc_rect(v, 0, &yp, &h) && yp == TV_AXIS_H, "process header at %d", yp);
+    CHECK(tv_view_lane_rect(v, alpha, &ya, &h) && ya == yp + TV_PROC_H, "alpha at %d", ya);
+    CHECK(tv_view_lane_rect(v, beta, &yb, &h) && yb > ya, "beta at %d", yb);
+    int hl;
+    CHECK(tv_view_lane_rect(v, lock, &yl, &hl) && yl > yb, "lock lane at %d", yl);
+    CHECK(tv_view_lane_rect(v, waiters, &yw, &h) && yw == yl + hl, "waiters at %d, lock lane ends %d", yw, yl + hl);
+    CHECK(m->lanes[alpha].nrows == 2, "alpha has %u rows (running + the flow source)", m->lanes[alpha].nrows);
+
+    /* the process header band and the lane names in the left column */
+    CHECK(same(px(s, 150, yp + 3), tv_c_proc_bg), "process header color at y=%d", yp + 3);
+    CHECK(same(px(s, 8, ya + 8), tv_view_thread_color(v, alpha)), "alpha's swatch");
+    CHECK(same(px(s, 8, yb + 8), tv_view_thread_color(v, beta)), "beta's swatch");
+    CHECK(!same(tv_view_thread_color(v, alpha), tv_view_thread_color(v, beta)), "threads share a color");
+    int ra = row_mid(v, alpha, 0), rb = row_mid(v, beta, 0);
+    CHECK(count_dark(s, 32, ra - 8, 100, ra + 8) > 20, "no name drawn in alpha's label cell at y=%d", ra);
+    CHECK(count_dark(s, 32, rb - 8, 100, rb + 8) > 20, "no name drawn in beta's label cell at y=%d", rb);
+    CHECK(count_dark(s, 32, yw + h - 4, 100, yw + h - 1) == 0, "ink below the last lane's name");
+    CHECK(count_dark(s, v->g.tl_x0, 0, W - 20, TV_AXIS_H - 2) > 30, "no tick labels on the axis");
+
+    /* state slices in their colors (near their right ends, away from labels) */
+    int x = (int)tv_t2x(v, 290 * US);
+    CHECK(same(px(s, x, ra), tv_state_color("waiting for m")), "alpha 'waiting for m' at %d,%d", x, ra);
+    CHECK(same(tv_state_color("waiting for m"), TV_RGB(229, 57, 53)), "waiting is red");
+    /* ... exactly in its row: first and last pixel rows, not one beyond */
+    int ry, rh;
+    tv_view_row_rect(v, alpha, 0, &ry, &rh);
+    CHECK(rh == TV_SLICE_H && same(px(s, x, ry), tv_state_color("waiting for m")) &&
+              same(px(s, x, ry + rh - 1), tv_state_color("waiting for m")) &&
+              !same(px(s, x, ry - 1), tv_state_color("waiting for m")) &&
+              !same(px(s, x, ry + rh), tv_state_color("waiting for m")),
+          "alpha's row 0 is not at y %d..%d", ry, ry + rh - 1);
+    /* ... and from its start time: running before it */
+    int xs = (int)tv_t2x(v, 100 * US);
+    CHECK(same(px(s, xs + 1, ry + 1), tv_state_color("waiting for m")) &&
+              same(px(s, xs - 2, ry + 1), tv_state_color("running")),
+          "the wait does not start at x %d", xs);
+    x = (int)tv_t2x(v, 590 * US);
+    CHECK(same(px(s, x, rb), tv_state_color("sleeping")), "beta 'sleeping' at %d,%d", x, rb);
+    x = (int)tv_t2x(v, 980 * US);
+    CHECK(same(px(s, x, ra), tv_state_color("running")), "alpha 'running' at %d,%d", x, ra);
+    x = (int)tv_t2x(v, 50 * US);
+    CHECK(same(px(s, x, rb), tv_c_lane_a) || same(px(s, x, rb), tv_c_lane_b), "beta before it started");
+
+    /* lock holds in the holder's identity color */
+    int rl = row_mid(v, lock, 0);
+    x = (int)tv_t2x(v, 250 * US);
+    CHECK(same(px(s, x, rl), tv_view_thread_color(v, beta)), "hold by beta at %d,%d", x, rl);
+    x = (int)tv_t2x(v, 480 * US);
+    CHECK(same(px(s, x, rl), tv_view_thread_color(v, alpha)), "hold by alpha at %d,%d", x, rl);
+    x = (int)tv_t2x(v, 700 * US);
+    CHECK(!same(px(s, x, rl), tv_view_thread_color(v, alpha)), "a hold after the last release");
+
+    /* the counter: full height while one thread waits, empty after */
+    int wy, wh;
+    tv_view_lane_rect(v, waiters, &wy, &wh);
+    x = (int)tv_t2x(v, 200 * US);
+    CHECK(same(px(s, x, wy + wh / 2), tv_c_counter_fill), "waiters=1 at %d,%d", x, wy + wh / 2);
+    x = (int)tv_t2x(v, 700 * US);
+    CHECK(!same(px(s, x, wy + wh / 2), tv_c_counter_fill), "waiters=0 at %d", x);
+    int rise = 0; /* the step up at 100 us: line color in the column */
+    for (int dx = -2; dx <= 2; dx++)
+        rise += same(px(s, (int)tv_t2x(v, 100 * US) + dx, wy + wh / 2), tv_c_counter_line);
+    CHECK(rise > 0, "no riser at 100 us");
+
+    /* the mark */
+    x = (int)tv_t2x(v, 700 * US);
+    CHECK(same(px(s, x, ya + 3), tv_c_mark), "mark 'checkpoint' at %d,%d", x, ya + 3);
+
+    /* arrows: dark pixels along each path, none a few pixels beside it */
+    tv_arrow arr[16];
+    size_t na = tv_view_arrows(v, arr, 16);
+    CHECK(na == 2, "%zu arrows on screen, want 2", na);
+    int seen_create = 0;
+    for (size_t i = 0; i < na; i++) {
+        const tv_arrow *a = &arr[i];
+        const char *name = tv_model_str(m, m->flows[a->flow].name);
+        if (!strcmp(name, "create beta")) {
+            seen_create = 1;
+            CHECK(a->y0 == row_mid(v, alpha, 1) + 0.0f, "create arrow starts at y %.1f", a->y0);
+            CHECK(a->y1 == row_mid(v, beta, 0) + 0.0f, "create arrow ends at y %.1f", a->y1);
+        }
+        int on = 0, off = 0;
+        float dx = a->x1 - a->x0, dy = a->y1 - a->y0, len = SDL_sqrtf(dx * dx + dy * dy);
+        for (int k = 2; k <= 8; k++) {
+            float f = k / 10.0f, cx = a->x0 + f * dx, cy = a->y0 + f * dy;
+            on += arrowish(px(s, (int)cx, (int)cy));
+            /* 7 px to the side, where only background may be */
+            tv_rgb side = px(s, (int)(cx - dy / len * 7), (int)(cy + dx / len * 7));
+            off += arrowish(side);
+        }
+        CHECK(on == 7, "arrow '%s': %d of 7 points on its path are dark", name, on);
+        CHECK(off == 0, "arrow '%s': %d points beside it are dark", name, off);
+        tv_rgb head = px(s, (int)(a->x1 - dx / len * 4), (int)(a->y1 - dy / len * 4));
+        CHECK(same(head, tv_c_arrow), "arrow '%s': no head at its end", name);
+    }
+    CHECK(seen_create, "no 'create beta' arrow");
+out:
+    tv_view_free(v);
+    SDL_FreeSurface(s);
+    SDL_FreeSurface(s2);
+}
+
+static void check_interaction(const tv_model *m) {
+    tv_view *v = tv_view_new(m, W, H);
+    tv_view_set_range(v, m->t0, m->t0 + 1000 * US);
+    uint32_t alpha = lane_named(m, "alpha", TV_LANE_THREAD), lock = lane_named(m, "m", TV_LANE_ASYNC);
+    if (alpha == TV_NO_LANE || lock == TV_NO_LANE) {
+        tv_view_free(v);
+        return;
+    }
+    /* hit testing: the slice under a point, and an arrow near one */
+    tv_sel s = tv_view_hit(v, (int)tv_t2x(v, 200 * US), row_mid(v, alpha, 0));
+    CHECK(s.kind == TV_SEL_SLICE && !strcmp(tv_view_sel_name(v, &s), "waiting for m"),
+          "hit: kind %d '%s'", s.kind, tv_view_sel_name(v, &s));
+    tv_arrow arr[16];
+    size_t na = tv_view_arrows(v, arr, 16);
+    for (size_t i = 0; i < na; i++) {
+        if (strcmp(tv_model_str(m, m->flows[arr[i].flow].name), "create beta")) continue;
+        s = tv_view_hit(v, (int)((arr[i].x0 + arr[i].x1) / 2), (int)((arr[i].y0 + arr[i].y1) / 2) + 1);
+        CHECK(s.kind == TV_SEL_FLOW && s.index == arr[i].flow, "arrow hit: kind %d", s.kind);
+    }
+
+    /* details: who released the lock to whom */
+    char d[4096];
+    s = tv_view_hit(v, (int)tv_t2x(v, 200 * US), row_mid(v, lock, 0));
+    CHECK(s.kind == TV_SEL_SLICE, "no hold under the cursor");
+    tv_view_details(v, &s, d, sizeof d);
+    CHECK(strstr(d, "held by\tbeta"), "details:\n%s", d);
+    CHECK(strstr(d, "acquired at\tfixture.c:20"), "details:\n%s", d);
+    CHECK(strstr(d, "released at\tfixture.c:22"), "details:\n%s", d);
+    CHECK(strstr(d, "released to\talpha at 300.000 us, after waiting 200 us"), "details:\n%s", d);
+    CHECK(strstr(d, "got it from\t(first hold"), "details:\n%s", d);
+    s = tv_view_hit(v, (int)tv_t2x(v, 400 * US), row_mid(v, lock, 0));
+    tv_view_details(v, &s, d, sizeof d);
+    CHECK(strstr(d, "got it from\tbeta, released 300.000 us"), "details:\n%s", d);
+    CHECK(strstr(d, "released to\t(nobody"), "details:\n%s", d);
+    s = tv_view_hit(v, (int)tv_t2x(v, 200 * US), row_mid(v, alpha, 0));
+    tv_view_details(v, &s, d, sizeof d);
+    CHECK(!strncmp(d, "waiting for m\n", 14) && strstr(d, "start\t100.000 us") &&
+              strstr(d, "duration\t200 us") && strstr(d, "source\tfixture.c:11"),
+          "details:\n%s", d);
+
+    /* find: case-insensitive, steps select and centre */
+    tv_find_set(v, "WAITING");
+    CHECK(v->find.nhits == 1, "find 'WAITING': %zu hits", v->find.nhits);
+    tv_find_step(v, 1);
+    CHECK(v->sel.kind == TV_SEL_SLICE && !strcmp(tv_view_sel_name(v, &v->sel), "waiting for m"), "find step");
+    tv_find_set(v, "running");
+    CHECK(v->find.nhits == 4, "find 'running': %zu hits", v->find.nhits);
+    tv_find_set(v, "zzz");
+    CHECK(v->find.nhits == 0, "find 'zzz': %zu hits", v->find.nhits);
+
+    /* zoom at a point keeps that point's time under it */
+    int64_t t = tv_x2t(v, 600);
+    tv_view_zoom(v, 0.5, 600);
+    CHECK(llabs(tv_x2t(v, 600) - t) < 2 * US && v->end - v->start == 500 * US, "zoom: %lld..%lld",
+          (long long)v->start, (long long)v->end);
+    tv_view_toggle_lane(v, alpha);
+    int y, h;
+    tv_view_lane_rect(v, alpha, &y, &h);
+    CHECK(h == TV_ROW_H + 2 * TV_LANE_PAD, "collapsed alpha is %d px high", h);
+    tv_view_free(v);
+}
+
+/* Input: synthetic SDL events through tv_input_event, as the window gets
+ * them (the Xvfb test sends real ones). */
+static int send(tv_view *v, tv_input *in, SDL_Event e) { return tv_input_event(v, in, &e); }
+static SDL_Event motion(int x, int y) {
+    SDL_Event e = {.type = SDL_MOUSEMOTION};
+    e.motion.x = x, e.motion.y = y;
+    return e;
+}
+static SDL_Event button(int down, int x, int y) {
+    SDL_Event e = {.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP};
+    e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y;
+    return e;
+}
+static SDL_Event wheel(int notches, int x, int y) {
+    SDL_Event e = {.type = SDL_MOUSEWHEEL};
+    e.wheel.y = notches, e.wheel.direction = SDL_MOUSEWHEEL_NORMAL, e.wheel.mouseX = x, e.wheel.mouseY = y;
+    return e;
+}
+static SDL_Event key(SDL_Keycode k, Uint16 mod) {
+    SDL_Event e = {.type = SDL_KEYDOWN};
+    e.key.keysym.sym = k, e.key.keysym.mod = mod;
+    return e;
+}
+static SDL_Event text(const char *t) {
+    SDL_Event e = {.type = SDL_TEXTINPUT};
+    snprintf(e.text.text, sizeof e.text.text, "%s", t);
+    return e;
+}
+
+static void check_input(const tv_model *m) {
+    tv_view *v = tv_view_new(m, W, H);
+    tv_view_set_range(v, m->t0, m->t0 + 1000 * US);
+    tv_input in = {0};
+    uint32_t alpha = lane_named(m, "alpha", TV_LANE_THREAD);
+    if (alpha == TV_NO_LANE) goto out;
+    send(v, &in, motion(600, 300));
+    int64_t t600 = tv_x2t(v, 600), span = v->end - v->start;
+    CHECK(send(v, &in, wheel(2, 600, 300)) && v->end - v->start < span * 65 / 100 &&
+              llabs(tv_x2t(v, 600) - t600) < 2 * US,
+          "wheel: span %lld, time under the cursor moved by %lld", (long long)(v->end - v->start),
+          (long long)(tv_x2t(v, 600) - t600));
+    int64_t s0 = v->start;
+    span = v->end - v->start;
+    send(v, &in, button(1, 600, 300));
+    send(v, &in, motion(650, 300));
+    send(v, &in, motion(700, 300));
+    send(v, &in, button(0, 700, 300));
+    CHECK(v->start < s0 && v->end - v->start == span && v->sel.kind == TV_SEL_NONE,
+          "drag: start %lld -> %lld", (long long)s0, (long long)v->start);
+    send(v, &in, key(SDLK_f, 0)); /* nothing selected: the whole trace */
+    CHECK(v->start <= m->t0 && v->end >= m->t1, "F without a selection");
+    int x = (int)tv_t2x(v, 200 * US), y = row_mid(v, alpha, 0);
+    send(v, &in, motion(x, y));
+    CHECK(v->hover.kind == TV_SEL_SLICE && !strcmp(tv_view_sel_name(v, &v->hover), "waiting for m"), "hover");
+    send(v, &in, button(1, x, y));
+    send(v, &in, button(0, x + 1, y));
+    CHECK(v->sel.kind == TV_SEL_SLICE && !strcmp(tv_view_sel_name(v, &v->sel), "waiting for m"), "click select");
+    send(v, &in, key(SDLK_f, 0));
+    CHECK(v->start < m->t0 + 100 * US && v->start > m->t0 + 50 * US && v->end > m->t0 + 300 * US &&
+              v->end < m->t0 + 350 * US,
+          "F: %lld..%lld", (long long)(v->start - m->t0), (long long)(v->end - m->t0));
+    send(v, &in, key(SDLK_ESCAPE, 0));
+    CHECK(v->sel.kind == TV_SEL_NONE, "Esc clears the selection");
+    send(v, &in, key(SDLK_w, 0));
+    span = v->end - v->start;
+    send(v, &in, key(SDLK_s, 0));
+    CHECK(v->end - v->start > span, "S zooms out");
+    s0 = v->start;
+    send(v, &in, key(SDLK_d, 0));
+    CHECK(v->start > s0, "D pans right");
+    send(v, &in, text("/"));
+    CHECK(v->find.open, "/ opens find");
+    send(v, &in, text("wa"));
+    send(v, &in, text("it"));
+    send(v, &in, key(SDLK_q, 0)); /* typing, not quitting */
+    CHECK(!in.quit && v->find.nhits == 1 && !strcmp(v->find.text, "wait"), "find text '%s'", v->find.text);
+    send(v, &in, key(SDLK_RETURN, 0));
+    CHECK(v->sel.kind == TV_SEL_SLICE && v->find.cur == 0, "Enter steps to the match");
+    send(v, &in, key(SDLK_BACKSPACE, 0));
+    CHECK(!strcmp(v->find.text, "wai"), "backspace");
+    send(v, &in, key(SDLK_ESCAPE, 0));
+    CHECK(!v->find.open && v->sel.kind == TV_SEL_SLICE, "Esc closes find first");
+    send(v, &in, text("?"));
+    CHECK(v->help == 1, "? shows help");
+    send(v, &in, text("?"));
+    CHECK(v->help == 0, "? hides help");
+    SDL_Event rs = {.type = SDL_WINDOWEVENT};
+    rs.window.event = SDL_WINDOWEVENT_SIZE_CHANGED, rs.window.data1 = 800, rs.window.data2 = 500;
+    send(v, &in, rs);
+    CHECK(v->g.w == 800 && v->g.h == 500 && v->g.tl_x1 == 800 - TV_SCROLLBAR_W, "resize");
+    int ly, lh;
+    tv_view_lane_rect(v, alpha, &ly, &lh);
+    send(v, &in, button(1, 60, ly + 5));
+    send(v, &in, button(0, 60, ly + 5));
+    CHECK(v->lane_collapsed[alpha], "a click on the lane name collapses it");
+    char st[1024];
+    tv_view_state_text(v, st, sizeof st);
+    CHECK(strstr(st, "selected=slice\nselected_name=waiting for m\nselected_lane=alpha\n") &&
+              strstr(st, "width=800\n") && strstr(st, "collapsed=1\n"),
+          "state text:\n%s", st);
+    send(v, &in, key(SDLK_q, 0));
+    CHECK(in.quit, "q quits");
+out:
+    tv_view_free(v);
+}
+
+/* A dense row: 20000 slices in 20 ms. Zoomed out, the walker must merge
+ * them, cover every slice exactly once, and color each column like its
+ * longest slice: running in the first half, waiting in the second. */
+typedef struct {
+    size_t slices, merged_count, blocks;
+    double last_x1;
+    int overlap;
+} walk_stats;
+
+static void on_span(void *ctx, const tv_span *sp) {
+    walk_stats *w = ctx;
+    if (sp->kind == TV_SPAN_SLICE) w->slices++;
+    if (sp->kind == TV_SPAN_MERGED) {
+        w->merged_count += sp->count;
+        if (sp->x0 < w->last_x1 - 1.0) w->overlap++;
+        w->last_x1 = sp->x1;
+    }
+    if (sp->kind == TV_SPAN_BLOCK) w->blocks++;
+}
+
+static void check_lod(const char *outdir) {
+    size_t cap = 4 << 20, n = 0;
+    char *buf = malloc(cap);
+    n += (size_t)snprintf(buf + n, cap - n, "[\n");
+    double t = 0;
+    for (int i = 0; i < 10000; i++) {
+        int late = i >= 5000;
+        double run = late ? 0.5 : 1.5, wait = late ? 1.5 : 0.5;
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":%.3f,\"dur\":%.3f,\"cat\":\"state\",\"name\":\"running\"},\n"
+                              "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":%.3f,\"dur\":%.3f,\"cat\":\"state\",\"name\":\"waiting for q\"},\n",
+                              t, run, t + run, wait);
+        t += run + wait;
+    }
+    n += (size_t)snprintf(buf + n, cap - n, "{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"dense\"}}]\n");
+    char err[256];
+    tv_model *m = tv_load_buffer("dense.json", buf, n, NULL, err, sizeof err);
+    free(buf);
+    CHECK(m != NULL, "dense trace: %s", err);
+    if (!m) return;
+    tv_view *v = tv_view_new(m, W, H);
+    uint32_t lane = lane_named(m, "dense", TV_LANE_THREAD);
+    CHECK(lane != TV_NO_LANE && m->lanes[lane].nrows == 1 && m->lanes[lane].rows[0].n == 20000, "dense lane");
+    if (lane != TV_NO_LANE && m->lanes[lane].nrows) {
+        walk_stats w = {0};
+        tv_view_walk_row(v, lane, 0, on_span, &w);
+        CHECK(w.slices + w.merged_count == 20000, "walk covered %zu + %zu slices", w.slices, w.merged_count);
+        CHECK(w.blocks >= 1 && w.merged_count > 19000, "not merged: %zu blocks, %zu merged", w.blocks, w.merged_count);
+        CHECK(w.overlap == 0, "merged pieces overlap %d times", w.overlap);
+        const tv_rowsum *rs = tv_view_rowsum(v, lane, 0);
+        CHECK(rs && rs->nlv > 1 && rs->lv[0][0].first == 0 && rs->lv[0][rs->nb[0]].first == 20000 &&
+                  rs->lv[0][0].dur == 1500 && rs->lv[rs->nlv - 1][0].dur == 1500,
+              "row summary");
+
+        char png[1024];
+        snprintf(png, sizeof png, "%s/dense.png", outdir);
+        tv_shot shot = {W, H, 0, 0};
+        CHECK(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+        SDL_Surface *s = load_png(png);
+        CHECK(s != NULL, "read %s", png);
+        if (s) {
+            int y = row_mid(v, lane, 0);
+            tv_rgb early = px(s, (int)tv_t2x(v, 4000 * US), y + 6), late = px(s, (int)tv_t2x(v, 16000 * US), y + 6);
+            CHECK(same(early, tv_shade(tv_state_color("running"), 0.82)), "early merged column %d,%d,%d", early.r, early.g, early.b);
+            CHECK(same(late, tv_shade(tv_state_color("waiting for q"), 0.82)), "late merged column %d,%d,%d", late.r, late.g, late.b);
+            SDL_FreeSurface(s);
+        }
+        /* zoomed in to 20 us, slices are wide again */
+        tv_view_set_range(v, 10000 * US, 10020 * US);
+        walk_stats z = {0};
+        tv_view_walk_row(v, lane, 0, on_span, &z);
+        CHECK(z.blocks == 0 && z.slices >= 20 && z.slices <= 22, "deep zoom: %zu slices %zu blocks", z.slices, z.blocks);
+    }
+    tv_view_free(v);
+    tv_model_free(m);
+}
+
+/* tv_view_main with stderr captured: exit status and the lines it wrote */
+static int run_main(int argc, char **argv, char *errbuf, size_t len, const char *outdir) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/stderr.txt", outdir);
+    fflush(stderr);
+    int saved = dup(2), fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    dup2(fd, 2);
+    close(fd);
+    int rc = tv_view_main(argc, argv);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(errbuf, 1, len - 1, f) : 0;
+    errbuf[n] = 0;
+    if (f) fclose(f);
+    return rc;
+}
+
+static int lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static void check_main(const char *fixture, const char *outdir) {
+    char png[1024], bad[1024], e[4096];
+    snprintf(png, sizeof png, "%s/main.png", outdir);
+    unlink(png);
+    char *ok[] = {"view", (char *)fixture, "--screenshot", png, "--size", "640x360", "--range", "0.1ms:900us", NULL};
+    CHECK(run_main(8, ok, e, sizeof e, outdir) == 0, "--screenshot failed: %s", e);
+    SDL_Surface *s = load_png(png);
+    CHECK(s && s->w == 640 && s->h == 360, "main.png missing or wrong size");
+    SDL_FreeSurface(s);
+
+    snprintf(bad, sizeof bad, "%s/bad.json", outdir);
+    FILE *f = fopen(bad, "w");
+    fputs("[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":\"soon\",\"dur\":1,\"name\":\"x\"}]\n", f);
+    fclose(f);
+    char *b[] = {"view", bad, "--screenshot", png, NULL};
+    CHECK(run_main(4, b, e, sizeof e, outdir) == 1, "bad trace: not exit 1");
+    CHECK(lines(e) == 1 && strstr(e, "bad.json:"), "bad trace: stderr is not one line naming the file: '%s'", e);
+    char *missing[] = {"view", "/nonexistent/trace.json", "--screenshot", png, NULL};
+    CHECK(run_main(4, missing, e, sizeof e, outdir) == 1 && lines(e) == 1, "missing file: '%s'", e);
+
+    if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !getenv("SDL_VIDEODRIVER")) {
+        /* a window without a display: one clear line, not an invisible window */
+        char *win[] = {"view", (char *)fixture, NULL};
+        CHECK(run_main(2, win, e, sizeof e, outdir) == 1 && lines(e) == 1 && strstr(e, "no display"),
+              "window without a display: '%s'", e);
+    }
+    char *u1[] = {"view", (char *)fixture, "--size", "huge", NULL};
+    CHECK(run_main(4, u1, e, sizeof e, outdir) == 2 && strstr(e, "--size") && strstr(e, "usage:"), "bad --size: '%s'", e);
+    char *u2[] = {"view", (char *)fixture, "--range", "5ms:1ms", "--screenshot", png, NULL};
+    CHECK(run_main(6, u2, e, sizeof e, outdir) == 2, "reversed --range accepted");
+    char *u3[] = {"view", NULL};
+    CHECK(run_main(1, u3, e, sizeof e, outdir) == 2, "no trace accepted");
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s FIXTURE.json OUTDIR\n", argv[0]);
+        return 2;
+    }
+    mkdir(argv[2], 0755);
+    char err[256];
+    tv_model *m = tv_load(argv[1], NULL, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "FAIL: cannot load %s: %s\n", argv[1], err);
+        return 1;
+    }
+    check_screenshot(m, argv[2]);
+    check_interaction(m);
+    check_input(m);
+    tv_model_free(m);
+    check_lod(argv[2]);
+    check_main(argv[1], argv[2]);
+    IMG_Quit();
+    SDL_Quit();
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("render test: all checks passed\n");
+    return 0;
+}

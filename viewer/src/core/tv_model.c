@@ -1,0 +1,127 @@
+/*
+ * tv_model.c — the model's accessors: strings, re-reading an event from the
+ * file, row searches, size and free.
+ */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tv_internal.h"
+
+const char *tv_model_str(const tv_model *m, tv_str s) {
+    if (!m || !m->strings || s >= m->strings->n) return "";
+    return tv_strtab_get(m->strings, s);
+}
+
+tv_str tv_model_find_str(const tv_model *m, const char *s) {
+    if (!m || !m->strings || !s) return 0;
+    uint32_t id = tv_strtab_find(m->strings, s, strlen(s));
+    return id == UINT32_MAX ? 0 : id;
+}
+
+struct cJSON *tv_model_event(const tv_model *m, tv_src src) {
+    if (!m || !m->path || !m->strings || src == TV_SRC_NONE || !TV_SRC_LEN(src)) return NULL;
+    const tv_strtab *t = m->strings;
+    /* non-blocking: the trace may have come from a FIFO, whose open would
+     * wait for a writer forever */
+    int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return NULL;
+    struct stat st;
+    cJSON *j = NULL;
+    char *buf = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != t->file_size) goto out;
+    if (!t->is_buffer &&
+        ((int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != t->file_mtime_ns ||
+         (uint64_t)st.st_ino != t->file_ino))
+        goto out;
+    size_t len = TV_SRC_LEN(src);
+    uint64_t off = TV_SRC_OFF(src);
+    if (off + len > t->file_size) goto out;
+    buf = malloc(len);
+    if (!buf || pread(fd, buf, len, (off_t)off) != (ssize_t)len) goto out;
+    /* the arena is only ever active inside a load, on the loading threads */
+    int was = tv_arena_pause();
+    j = cJSON_ParseWithLength(buf, len);
+    tv_arena_resume(was);
+    if (j && !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+out:
+    free(buf);
+    close(fd);
+    return j;
+}
+
+size_t tv_row_first_ending_after(const tv_row *r, int64_t t) {
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->s[mid].ts + r->s[mid].dur > t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+size_t tv_row_first_starting_at(const tv_row *r, int64_t t) {
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->s[mid].ts >= t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+size_t tv_model_bytes(const tv_model *m) {
+    if (!m) return 0;
+    size_t b = sizeof *m;
+    if (m->path) b += strlen(m->path) + 1;
+    if (m->strings) b += tv_strtab_bytes(m->strings);
+    b += m->nprocs * sizeof *m->procs;
+    for (uint32_t i = 0; i < m->nprocs; i++) b += m->procs[i].nlanes * sizeof *m->procs[i].lanes;
+    b += m->nlanes * sizeof *m->lanes;
+    for (uint32_t i = 0; i < m->nlanes; i++) {
+        const tv_lane *l = &m->lanes[i];
+        b += l->nrows * sizeof *l->rows;
+        for (uint32_t d = 0; d < l->nrows; d++) b += l->rows[d].n * sizeof(tv_slice);
+        b += l->nmarks * sizeof *l->marks;
+        b += l->nsamples * sizeof *l->samples;
+        b += (l->nsamples + TV_LOD_BLOCK - 1) / TV_LOD_BLOCK * sizeof *l->lod;
+    }
+    b += m->ngmarks * sizeof *m->gmarks;
+    b += m->nflows * sizeof *m->flows;
+    b += m->nobjects * sizeof *m->objects;
+    b += m->nfindings * (sizeof *m->findings_marks + sizeof *m->findings);
+    return b;
+}
+
+void tv_model_free(tv_model *m) {
+    if (!m) return;
+    if (m->lanes) {
+        for (uint32_t i = 0; i < m->nlanes; i++) {
+            tv_lane *l = &m->lanes[i];
+            if (l->rows)
+                for (uint32_t d = 0; d < l->nrows; d++) free(l->rows[d].s);
+            free(l->rows);
+            free(l->marks);
+            free(l->samples);
+            free(l->lod);
+        }
+    }
+    free(m->lanes);
+    if (m->procs)
+        for (uint32_t i = 0; i < m->nprocs; i++) free(m->procs[i].lanes);
+    free(m->procs);
+    free(m->gmarks);
+    free(m->flows);
+    free(m->objects);
+    free(m->findings_marks);
+    free(m->findings);
+    tv_strtab_free(m->strings);
+    free(m->path);
+    free(m);
+}

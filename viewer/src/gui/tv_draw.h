@@ -1,0 +1,57 @@
+/*
+ * tv_draw.h — painting a tv_view with an SDL_Renderer (a window's, or a
+ * software renderer on a surface for screenshots: the same code).
+ */
+#ifndef TV_DRAW_H
+#define TV_DRAW_H
+
+#include <SDL.h>
+
+#include "tv_text.h"
+#include "tv_view.h"
+
+#define TV_BATCH_COLORS 48
+
+typedef struct tv_rect_batch {
+    uint32_t rgba;
+    SDL_Rect *r;
+    int n, cap;
+} tv_rect_batch;
+
+typedef struct tv_gfx {
+    SDL_Renderer *r;
+    tv_font *font, *small, *bold;
+    /* filled rectangles grouped by color, drawn with one call per color */
+    tv_rect_batch batch[TV_BATCH_COLORS];
+    int nbatch;
+    /* triangles (marks, arrowheads, thick lines) for SDL_RenderGeometry */
+    SDL_Vertex *vert;
+    int nvert, capvert;
+    tv_arrow *arrows;
+    /* deferred slice labels: drawn after the rectangles under them */
+    struct tv_label *labels;
+    int nlabels, caplabels;
+} tv_gfx;
+
+int tv_gfx_init(tv_gfx *g, SDL_Renderer *r, char *err, size_t errlen);
+void tv_gfx_free(tv_gfx *g);
+
+/* primitives (tv_gfx.c) */
+void tv_gfx_rect(tv_gfx *g, tv_rgb c, int x, int y, int w, int h);       /* batched */
+void tv_gfx_flush_rects(tv_gfx *g);
+void tv_gfx_fill(tv_gfx *g, tv_rgb c, int x, int y, int w, int h);       /* immediate */
+void tv_gfx_frame(tv_gfx *g, tv_rgb c, int x, int y, int w, int h, int t); /* outline */
+void tv_gfx_tri(tv_gfx *g, tv_rgb c, float x0, float y0, float x1, float y1, float x2, float y2);
+void tv_gfx_line(tv_gfx *g, tv_rgb c, float x0, float y0, float x1, float y1, float width);
+void tv_gfx_flush_tris(tv_gfx *g);
+void tv_gfx_label(tv_gfx *g, int x, int y, int maxw, const char *s, tv_rgb c, int centre);
+void tv_gfx_flush_labels(tv_gfx *g);
+
+/* the whole frame (tv_draw.c) and its chrome (tv_draw_ui.c) */
+void tv_draw_frame(tv_gfx *g, tv_view *v);
+void tv_draw_axis(tv_gfx *g, const tv_view *v);
+void tv_draw_panel(tv_gfx *g, const tv_view *v);
+void tv_draw_overlays(tv_gfx *g, const tv_view *v);
+void tv_draw_progress(tv_gfx *g, int w, int h, const char *what, double frac);
+
+#endif

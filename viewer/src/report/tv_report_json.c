@@ -1,0 +1,159 @@
+/*
+ * tv_report_json.c — `threadlens report --json`. Times and durations are
+ * integer nanoseconds on the file's clock (keys ending in _ns). Integers are
+ * added as raw text: cJSON keeps numbers as doubles and would print large
+ * ones in exponent form.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "tv_report_int.h"
+
+static int add_int(cJSON *o, const char *key, int64_t v) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_str(cJSON *o, const char *key, const char *s) {
+    return (s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
+}
+
+static cJSON *header(const tv_rep *r, cJSON *root) {
+    const tv_model *m = r->m;
+    const tv_stats *st = &m->stats;
+    int bad = add_str(root, "file", m->path);
+    cJSON *procs = cJSON_AddArrayToObject(root, "processes");
+    for (uint32_t i = 0; procs && i < m->nprocs; i++) {
+        cJSON *p = cJSON_CreateObject();
+        if (!p || !cJSON_AddItemToArray(procs, p)) {
+            cJSON_Delete(p);
+            return NULL;
+        }
+        bad |= add_int(p, "pid", m->procs[i].pid);
+        bad |= add_str(p, "name", tv_model_str(m, m->procs[i].name));
+    }
+    bad |= !cJSON_AddBoolToObject(root, "threadlens", st->threadlens);
+    bad |= !cJSON_AddBoolToObject(root, "complete", !st->truncated);
+    bad |= add_int(root, "start_ns", m->t0);
+    bad |= add_int(root, "end_ns", m->t1);
+    bad |= add_int(root, "duration_ns", m->t1 - m->t0);
+    bad |= add_int(root, "events", (int64_t)st->events);
+    cJSON *ph = cJSON_AddObjectToObject(root, "events_by_phase");
+    for (int c = 0; ph && c < 128; c++)
+        if (st->by_phase[c]) {
+            char key[2] = {(char)c, 0};
+            bad |= add_int(ph, key, (int64_t)st->by_phase[c]);
+        }
+    bad |= add_int(root, "unknown_phases", (int64_t)st->unknown_phase);
+    bad |= add_int(root, "unmatched", (int64_t)st->unmatched);
+    if (st->summary_events >= 0)
+        bad |= add_int(root, "summary_events", st->summary_events);
+    else
+        bad |= !cJSON_AddNullToObject(root, "summary_events");
+    bad |= add_int(root, "dropped", st->dropped);
+    return bad || !procs || !ph ? NULL : root;
+}
+
+static int threads(const tv_rep *r, cJSON *arr) {
+    int bad = 0;
+    for (size_t i = 0; i < r->nthreads; i++) {
+        const tv_rep_thread *t = &r->threads[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        bad |= add_int(o, "pid", t->pid);
+        bad |= add_int(o, "tid", t->tid);
+        bad |= add_str(o, "name", t->name);
+        bad |= add_int(o, "slices", (int64_t)t->slices);
+        bad |= add_int(o, "running_ns", t->running);
+        bad |= add_int(o, "blocked_ns", t->blocked);
+        if (t->has_time) {
+            bad |= add_int(o, "first_ts_ns", t->first);
+            bad |= add_int(o, "last_ts_ns", t->last);
+        } else {
+            bad |= !cJSON_AddNullToObject(o, "first_ts_ns");
+            bad |= !cJSON_AddNullToObject(o, "last_ts_ns");
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+static int locks(const tv_rep *r, cJSON *arr) {
+    int bad = 0;
+    for (size_t i = 0; i < r->nlocks; i++) {
+        const tv_rep_lock *k = &r->locks[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        bad |= add_str(o, "name", k->name);
+        bad |= add_int(o, "pid", k->pid);
+        bad |= add_str(o, "kind", k->kind);
+        if (k->object_id >= 0)
+            bad |= add_int(o, "object_id", k->object_id);
+        else
+            bad |= !cJSON_AddNullToObject(o, "object_id");
+        bad |= add_int(o, "acquisitions", (int64_t)k->acquisitions);
+        bad |= add_int(o, "contended", (int64_t)k->contended);
+        bad |= add_int(o, "read_holds", (int64_t)k->read_holds);
+        bad |= add_int(o, "waits", (int64_t)k->waits);
+        bad |= add_int(o, "wait_total_ns", k->wait_total);
+        bad |= add_int(o, "wait_max_ns", k->wait_max);
+        bad |= add_int(o, "hold_total_ns", k->hold_total);
+        bad |= add_int(o, "hold_max_ns", k->hold_max);
+    }
+    return bad ? -1 : 0;
+}
+
+static int findings(const tv_rep *r, cJSON *root) {
+    cJSON *arr[TV_REP_NKINDS];
+    for (int k = 0; k < TV_REP_NKINDS; k++)
+        if (!(arr[k] = cJSON_AddArrayToObject(root, tv_rep_kind_key[k]))) return -1;
+    int bad = 0;
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const tv_rep_finding *f = &r->findings[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr[f->kind], o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        if (f->kind == TV_REP_OTHER) bad |= add_str(o, "finding", f->kind_name);
+        bad |= add_int(o, "ts_ns", f->ts);
+        bad |= add_int(o, "pid", f->pid);
+        bad |= add_int(o, "tid", f->tid);
+        bad |= add_str(o, "message", f->message);
+        cJSON *args = cJSON_Duplicate(f->args, 1);
+        if (!args || !cJSON_AddItemToObject(o, "args", args)) {
+            cJSON_Delete(args);
+            return -1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+int tv_rep_json(const tv_rep *r, FILE *f) {
+    cJSON *root = cJSON_CreateObject();
+    int rc = -1;
+    if (!root || !header(r, root)) goto out;
+    cJSON *t = cJSON_AddArrayToObject(root, "threads");
+    cJSON *k = cJSON_AddArrayToObject(root, "locks");
+    if (!t || !k || threads(r, t) || locks(r, k) || findings(r, root)) goto out;
+    char *text = cJSON_Print(root);
+    if (!text) goto out;
+    /* cJSON indents with tabs; two spaces read better. A raw tab can only
+     * be formatting: cJSON writes a tab inside a string as \t. */
+    int w = 0;
+    for (const char *p = text; *p && w != EOF; p++)
+        w = *p != '\t' ? fputc(*p, f) : p > text && p[-1] == ':' ? fputc(' ', f) : fputs("  ", f);
+    rc = w == EOF || fputc('\n', f) == EOF ? -1 : 0;
+    cJSON_free(text);
+out:
+    cJSON_Delete(root);
+    return rc;
+}

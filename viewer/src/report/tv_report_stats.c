@@ -1,0 +1,236 @@
+/*
+ * tv_report_stats.c — per-thread and per-lock figures (definitions in
+ * tv_report_int.h). One pass over every slice; slice names are classified
+ * once per distinct string, since a trace has millions of slices but few names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "tv_report_int.h"
+
+/* What a state slice name means: its class, and for lock waits the lock. */
+enum { CLS_RUNNING = 1, CLS_BLOCKED = 2, CLS_LOCKWAIT = 3 };
+#define CLS_VAL(cls, lock) ((uint64_t)(cls) | ((uint64_t)(lock) << 8))
+#define CLS_OF(v) ((int)((v) & 0xff))
+#define CLS_LOCK(v) ((tv_str)((v) >> 8))
+
+static const char *const lock_wait_prefix[] = {"waiting for ", "waiting to read ", "spinning on "};
+
+static uint64_t classify(const tv_model *m, tv_str name) {
+    const char *s = tv_model_str(m, name);
+    if (!strcmp(s, "running")) return CLS_VAL(CLS_RUNNING, 0);
+    for (size_t i = 0; i < sizeof lock_wait_prefix / sizeof *lock_wait_prefix; i++) {
+        size_t n = strlen(lock_wait_prefix[i]);
+        if (!strncmp(s, lock_wait_prefix[i], n)) {
+            tv_str lock = tv_model_find_str(m, s + n);
+            /* A lock nobody ever held has no lane: still blocked time. */
+            return lock ? CLS_VAL(CLS_LOCKWAIT, lock) : CLS_VAL(CLS_BLOCKED, 0);
+        }
+    }
+    return CLS_VAL(CLS_BLOCKED, 0);
+}
+
+/* Did the thread named holder acquire the lock (lane) right when its wait ended? */
+static int wait_ends_in_hold(const tv_lane *lock, int64_t end, tv_str holder) {
+    for (uint32_t r = 0; r < lock->nrows; r++) {
+        const tv_row *row = &lock->rows[r];
+        for (size_t i = tv_row_first_starting_at(row, end - TV_REP_MATCH_NS);
+             i < row->n && row->s[i].ts <= end + TV_REP_MATCH_NS; i++)
+            if (!row->s[i].label || row->s[i].label == holder) return 1;
+    }
+    return 0;
+}
+
+/* Lookups by a (pid, id) pair: the map holds a hash of the pair, so a hit
+ * is checked, and a miss or a collision falls back to a scan. */
+static uint64_t key2(uint64_t a, uint64_t b) {
+    uint64_t k = (a * 0x9e3779b97f4a7c15ull) ^ b;
+    return k ? k : 1;
+}
+
+static void index_put(tv_rep_map *h, uint64_t key, size_t i, int *oom) {
+    uint64_t old;
+    if (!tv_rep_map_get(h, key, &old) && tv_rep_map_put(h, key, i)) *oom = 1;
+}
+
+static const tv_object *object_by_name(const tv_rep *r, uint32_t pid, tv_str name) {
+    const tv_model *m = r->m;
+    uint64_t i;
+    if (tv_rep_map_get(&r->obj_by_name, key2(pid, name), &i) && m->objects[i].pid == pid &&
+        m->objects[i].name == name)
+        return &m->objects[i];
+    for (i = 0; i < m->nobjects; i++)
+        if (m->objects[i].pid == pid && m->objects[i].name == name) return &m->objects[i];
+    return NULL;
+}
+
+static void lock_from_lane(const tv_rep *r, tv_rep_lock *k, uint32_t li) {
+    const tv_model *m = r->m;
+    const tv_lane *l = &m->lanes[li];
+    k->lane = li;
+    k->pid = m->procs[l->process].pid;
+    k->name = tv_model_str(m, l->name);
+    k->object_id = -1;
+    const tv_object *o = object_by_name(r, k->pid, l->name);
+    if (o) {
+        k->kind = tv_model_str(m, o->kind);
+        k->object_id = o->id;
+    }
+    for (uint32_t ri = 0; ri < l->nrows; ri++)
+        for (size_t i = 0; i < l->rows[ri].n; i++) {
+            const tv_slice *s = &l->rows[ri].s[i];
+            k->acquisitions++;
+            if (s->flags & TV_SLICE_READ) k->read_holds++;
+            k->hold_total += s->dur;
+            if (s->dur > k->hold_max) k->hold_max = s->dur;
+        }
+}
+
+static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, tv_rep_map *names,
+                             const tv_rep_map *locks, tv_str state, int *oom) {
+    const tv_model *m = r->m;
+    const tv_lane *l = &m->lanes[li];
+    t->lane = li;
+    t->pid = m->procs[l->process].pid;
+    t->tid = l->tid;
+    t->name = tv_model_str(m, l->name);
+    for (uint32_t ri = 0; ri < l->nrows; ri++) {
+        const tv_row *row = &l->rows[ri];
+        if (!row->n) continue;
+        t->slices += row->n;
+        int64_t first = row->s[0].ts, last = row->s[row->n - 1].ts + row->s[row->n - 1].dur;
+        if (!t->has_time || first < t->first) t->first = first;
+        if (!t->has_time || last > t->last) t->last = last;
+        t->has_time = 1;
+        if (!state) continue;
+        for (size_t i = 0; i < row->n; i++) {
+            const tv_slice *s = &row->s[i];
+            if (s->cat != state) continue;
+            uint64_t cls;
+            if (!tv_rep_map_get(names, (uint64_t)s->name + 1, &cls)) {
+                cls = classify(m, s->name);
+                if (tv_rep_map_put(names, (uint64_t)s->name + 1, cls)) *oom = 1;
+            }
+            if (CLS_OF(cls) == CLS_RUNNING) {
+                t->running += s->dur;
+                continue;
+            }
+            t->blocked += s->dur;
+            uint64_t ki;
+            if (CLS_OF(cls) != CLS_LOCKWAIT ||
+                !tv_rep_map_get(locks, ((uint64_t)l->process << 32 | CLS_LOCK(cls)) + 1, &ki))
+                continue;
+            tv_rep_lock *k = &r->locks[ki];
+            k->waits++;
+            k->wait_total += s->dur;
+            if (s->dur > k->wait_max) k->wait_max = s->dur;
+            if (wait_ends_in_hold(&m->lanes[k->lane], s->ts + s->dur, l->name)) k->contended++;
+        }
+    }
+    if (l->nmarks) {
+        if (!t->has_time || l->marks[0].ts < t->first) t->first = l->marks[0].ts;
+        if (!t->has_time || l->marks[l->nmarks - 1].ts > t->last) t->last = l->marks[l->nmarks - 1].ts;
+        t->has_time = 1;
+    }
+}
+
+int tv_rep_build(tv_rep *r, const tv_model *m) {
+    tv_rep_map locks = {0}, names = {0};
+    int bad = 0;
+    memset(r, 0, sizeof *r);
+    r->m = m;
+    size_t nthreads = 0, nlocks = 0;
+    for (uint32_t i = 0; i < m->nlanes; i++) {
+        if (m->lanes[i].kind == TV_LANE_THREAD) nthreads++;
+        if (m->lanes[i].kind == TV_LANE_ASYNC && (m->lanes[i].flags & TV_LANE_LOCK)) nlocks++;
+    }
+    r->threads = calloc(nthreads + 1, sizeof *r->threads);
+    r->locks = calloc(nlocks + 1, sizeof *r->locks);
+    if (!r->threads || !r->locks) goto oom;
+    /* Backwards, so that where a name or id repeats the first object wins. */
+    for (size_t i = m->nobjects; i-- > 0;) {
+        const tv_object *o = &m->objects[i];
+        if (tv_rep_map_put(&r->obj_by_name, key2(o->pid, o->name), i) ||
+            tv_rep_map_put(&r->obj_by_id, key2(o->pid, (uint64_t)o->id), i))
+            bad = 1;
+    }
+
+    /* Display order: processes in order, each one's lanes in order. Locks
+     * first, so the threads' waits can be added to them. */
+    for (uint32_t p = 0; p < m->nprocs; p++)
+        for (uint32_t j = 0; j < m->procs[p].nlanes; j++) {
+            uint32_t li = m->procs[p].lanes[j];
+            const tv_lane *l = &m->lanes[li];
+            if (l->kind != TV_LANE_ASYNC || !(l->flags & TV_LANE_LOCK)) continue;
+            if (tv_rep_map_put(&locks, ((uint64_t)l->process << 32 | l->name) + 1, r->nlocks)) bad = 1;
+            lock_from_lane(r, &r->locks[r->nlocks++], li);
+        }
+    tv_str state = tv_model_find_str(m, "state");
+    for (uint32_t p = 0; p < m->nprocs; p++)
+        for (uint32_t j = 0; j < m->procs[p].nlanes; j++) {
+            uint32_t li = m->procs[p].lanes[j];
+            if (m->lanes[li].kind != TV_LANE_THREAD) continue;
+            index_put(&r->thread_by_tid, key2(m->procs[p].pid, (uint64_t)m->lanes[li].tid), r->nthreads, &bad);
+            thread_from_lane(r, &r->threads[r->nthreads++], li, &names, &locks, state, &bad);
+        }
+    if (bad || tv_rep_findings(r)) goto oom;
+    tv_rep_map_free(&locks);
+    tv_rep_map_free(&names);
+    return 0;
+oom:
+    tv_rep_map_free(&locks);
+    tv_rep_map_free(&names);
+    tv_rep_free(r);
+    return -1;
+}
+
+void tv_rep_free(tv_rep *r) {
+    tv_rep_map_free(&r->thread_by_tid);
+    tv_rep_map_free(&r->obj_by_id);
+    tv_rep_map_free(&r->obj_by_name);
+    free(r->threads);
+    free(r->locks);
+    for (size_t i = 0; i < r->nfindings; i++) cJSON_Delete(r->findings[i].args);
+    free(r->findings);
+    memset(r, 0, sizeof *r);
+}
+
+const char *tv_rep_thread_name(const tv_rep *r, uint32_t pid, int64_t tid) {
+    uint64_t i;
+    if (tv_rep_map_get(&r->thread_by_tid, key2(pid, (uint64_t)tid), &i) && r->threads[i].pid == pid &&
+        r->threads[i].tid == tid)
+        return r->threads[i].name;
+    for (i = 0; i < r->nthreads; i++)
+        if (r->threads[i].pid == pid && r->threads[i].tid == tid) return r->threads[i].name;
+    return NULL;
+}
+
+const char *tv_rep_object_name(const tv_rep *r, uint32_t pid, int64_t id) {
+    const tv_object *o = r->m->objects;
+    uint64_t i;
+    if (tv_rep_map_get(&r->obj_by_id, key2(pid, (uint64_t)id), &i) && o[i].pid == pid && o[i].id == id)
+        return tv_model_str(r->m, o[i].name);
+    for (i = 0; i < r->m->nobjects; i++)
+        if (r->m->objects[i].pid == pid && r->m->objects[i].id == id)
+            return tv_model_str(r->m, r->m->objects[i].name);
+    return NULL;
+}
+
+void tv_rep_fmt_dur(char *buf, size_t len, int64_t ns) {
+    static const char *const unit[] = {"ns", "us", "ms", "s"};
+    const char *sign = ns < 0 ? "-" : "";
+    double v = ns < 0 ? -(double)ns : (double)ns;
+    int u = 0;
+    if (v < 1000) {
+        snprintf(buf, len, "%s%.0f ns", sign, v);
+        return;
+    }
+    while (u < 3 && v >= 999.5) {
+        v /= 1000;
+        u++;
+    }
+    int prec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
+    snprintf(buf, len, "%s%.*f %s", sign, prec, v, unit[u]);
+}

@@ -1,0 +1,285 @@
+/*
+ * tv_report_text.c — `threadlens report`: the summary for a person. Times
+ * are on the file's clock, durations with units ("1.25 ms").
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "tv_report_int.h"
+#include "tv_report_table.h"
+
+typedef char dbuf[32];
+
+static const char *dur(dbuf b, int64_t ns) {
+    tv_rep_fmt_dur(b, sizeof(dbuf), ns);
+    return b;
+}
+
+static void header(const tv_rep *r, FILE *f) {
+    const tv_model *m = r->m;
+    const tv_stats *st = &m->stats;
+    dbuf a, b, c;
+    fprintf(f, "file      %s\n", m->path ? m->path : "(memory)");
+    for (uint32_t i = 0; i < m->nprocs; i++)
+        fprintf(f, "%s %s (pid %" PRIu32 ")\n", i ? "         " : "process  ",
+                tv_model_str(m, m->procs[i].name), m->procs[i].pid);
+    fprintf(f, "duration  %s (%s to %s)\n", dur(a, m->t1 - m->t0), dur(b, m->t0), dur(c, m->t1));
+    fprintf(f, "trace     %s, %s\n", st->threadlens ? "threadlens" : "foreign (not written by threadlens)",
+            st->truncated ? "truncated (the file ends inside the event array)" : "complete");
+    fprintf(f, "events    %" PRIu64, st->events);
+    const char *sep = " (";
+    for (int ph = 0; ph < 128; ph++)
+        if (st->by_phase[ph]) {
+            fprintf(f, "%s%c %" PRIu64, sep, ph, st->by_phase[ph]);
+            sep = ", ";
+        }
+    fprintf(f, "%s\n", *sep == ',' ? ")" : "");
+    if (st->unknown_phase) fprintf(f, "skipped   %" PRIu64 " events of phases not drawn\n", st->unknown_phase);
+    fprintf(f, "dropped   %" PRId64 "%s\n", st->dropped,
+            st->dropped ? " (events lost while recording: the trace is incomplete)" : "");
+}
+
+static int threads(const tv_rep *r, FILE *f) {
+    static const char *const head[] = {"pid", "tid", "name", "slices", "running", "blocked", "first", "last"};
+    if (!r->nthreads) {
+        fputs("\nthreads: none\n", f);
+        return 0;
+    }
+    fprintf(f, "\nthreads (%zu)\n", r->nthreads);
+    tv_tab t;
+    tv_tab_init(&t, 8, head, "rrlrrrrr");
+    for (size_t i = 0; i < r->nthreads; i++) {
+        const tv_rep_thread *th = &r->threads[i];
+        dbuf a, b, c, d;
+        tv_tab_cell(&t, "%" PRIu32, th->pid);
+        tv_tab_cell(&t, "%" PRId64, th->tid);
+        tv_tab_cell(&t, "%s", th->name);
+        tv_tab_cell(&t, "%" PRIu64, th->slices);
+        tv_tab_cell(&t, "%s", dur(a, th->running));
+        tv_tab_cell(&t, "%s", dur(b, th->blocked));
+        tv_tab_cell(&t, "%s", th->has_time ? dur(c, th->first) : "-");
+        tv_tab_cell(&t, "%s", th->has_time ? dur(d, th->last) : "-");
+    }
+    int rc = tv_tab_print(&t, f, "  ");
+    tv_tab_free(&t);
+    if (r->m->stats.threadlens)
+        fputs("  running: time in \"running\" state slices; blocked: in all other states (waiting,\n"
+          "  spinning, joining, in a barrier, sleeping)\n", f);
+    return rc;
+}
+
+static int locks(const tv_rep *r, FILE *f) {
+    static const char *const head[] = {"name", "kind", "acquisitions", "contended", "wait total",
+                                       "wait max", "hold total", "hold max", "read holds"};
+    if (!r->nlocks) {
+        fprintf(f, "\nlocks: none%s\n",
+                r->m->stats.threadlens ? "" : " (lock tracks come from threadlens traces)");
+        return 0;
+    }
+    fprintf(f, "\nlocks (%zu)\n", r->nlocks);
+    tv_tab t;
+    tv_tab_init(&t, 9, head, "llrrrrrrr");
+    for (size_t i = 0; i < r->nlocks; i++) {
+        const tv_rep_lock *k = &r->locks[i];
+        dbuf a, b, c, d;
+        tv_tab_cell(&t, "%s", k->name);
+        tv_tab_cell(&t, "%s", k->kind ? k->kind : "-");
+        tv_tab_cell(&t, "%" PRIu64, k->acquisitions);
+        tv_tab_cell(&t, "%" PRIu64, k->contended);
+        tv_tab_cell(&t, "%s", dur(a, k->wait_total));
+        tv_tab_cell(&t, "%s", dur(b, k->wait_max));
+        tv_tab_cell(&t, "%s", dur(c, k->hold_total));
+        tv_tab_cell(&t, "%s", dur(d, k->hold_max));
+        tv_tab_cell(&t, "%" PRIu64, k->read_holds);
+    }
+    int rc = tv_tab_print(&t, f, "  ");
+    tv_tab_free(&t);
+    fputs("  contended: acquisitions that had to wait (a \"waiting for\", \"waiting to read\" or\n"
+          "  \"spinning on\" slice ending where the thread's hold begins); wait: all such slices\n", f);
+    return rc;
+}
+
+/* ---- findings ---- */
+
+static const char *str_arg(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+}
+
+static int num_arg(const cJSON *o, const char *key, double *out) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsNumber(v)) return 0;
+    *out = v->valuedouble;
+    return 1;
+}
+
+static void thread_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *o, const char *key) {
+    double tid;
+    if (!num_arg(o, key, &tid)) {
+        fputs("an unknown thread", f);
+        return;
+    }
+    const char *name = tv_rep_thread_name(r, pid, (int64_t)tid);
+    fprintf(f, "thread %.0f", tid);
+    if (name) fprintf(f, " (%s)", name);
+}
+
+static void object_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *o, const char *key) {
+    double id;
+    const char *s = str_arg(o, key);
+    if (s) {
+        fputs(s, f);
+        return;
+    }
+    if (!num_arg(o, key, &id)) {
+        fputs("?", f);
+        return;
+    }
+    const char *name = tv_rep_object_name(r, pid, (int64_t)id);
+    if (name)
+        fprintf(f, "%s (#%.0f)", name, id);
+    else
+        fprintf(f, "object #%.0f", id);
+}
+
+/* A ts arg: microseconds, like the event's ts. */
+static void ts_ref(FILE *f, const cJSON *o, const char *key) {
+    double us;
+    dbuf b;
+    if (num_arg(o, key, &us) && fabs(us) < 9e12) fprintf(f, " at %s", dur(b, llround(us * 1000)));
+}
+
+static void site_ref(FILE *f, const char *what, const cJSON *o, const char *key) {
+    const char *s = str_arg(o, key);
+    if (s) fprintf(f, "%s%s", what, s);
+}
+
+static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
+    const char *var = str_arg(x->args, "variable"), *addr = str_arg(x->args, "addr");
+    double size;
+    fputs("    ", f);
+    if (var) fprintf(f, "variable %s, ", var);
+    fprintf(f, "address %s", addr ? addr : "?");
+    if (num_arg(x->args, "size", &size)) fprintf(f, ", %.0f bytes", size);
+    fputc('\n', f);
+    static const char *const acc[] = {"first", "second"};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(x->args, acc[i]);
+        if (!cJSON_IsObject(a)) continue;
+        const char *op = str_arg(a, "op");
+        fprintf(f, "    %s:%s %s by ", acc[i], i ? "" : " ", op ? op : "access");
+        thread_ref(r, f, x->pid, a, "tid");
+        ts_ref(f, a, "ts");
+        site_ref(f, ", ", a, "at");
+        fputc('\n', f);
+        const cJSON *stack = cJSON_GetObjectItemCaseSensitive(a, "stack"), *e;
+        if (cJSON_IsArray(stack) && cJSON_GetArraySize(stack) > 0) {
+            fputs("      stack:", f);
+            cJSON_ArrayForEach(e, stack) if (cJSON_IsString(e)) fprintf(f, " %s", e->valuestring);
+            fputc('\n', f);
+        } else if (cJSON_IsString(stack)) {
+            fprintf(f, "      stack: %s\n", stack->valuestring);
+        }
+    }
+}
+
+static void cycle(const tv_rep *r, FILE *f, const tv_rep_finding *x, int deadlock) {
+    const cJSON *cyc = cJSON_GetObjectItemCaseSensitive(x->args, "cycle"), *e;
+    if (!cJSON_IsArray(cyc)) cyc = NULL;
+    cJSON_ArrayForEach(e, cyc) {
+        fputs("    ", f);
+        thread_ref(r, f, x->pid, e, "tid");
+        fputs(" holds ", f);
+        object_ref(r, f, x->pid, e, deadlock ? "holds" : "holding");
+        site_ref(f, " (taken at ", e, deadlock ? "held_at" : "holding_at");
+        if (str_arg(e, deadlock ? "held_at" : "holding_at")) fputc(')', f);
+        fputs(deadlock ? ", waits for " : ", acquires ", f);
+        object_ref(r, f, x->pid, e, deadlock ? "waits_for" : "acquiring");
+        site_ref(f, " at ", e, deadlock ? "waiting_at" : "acquiring_at");
+        fputc('\n', f);
+    }
+}
+
+static void hang(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
+    const cJSON *ths = cJSON_GetObjectItemCaseSensitive(x->args, "threads"), *e;
+    if (!cJSON_IsArray(ths)) ths = NULL;
+    cJSON_ArrayForEach(e, ths) {
+        const char *state = str_arg(e, "state");
+        double since;
+        dbuf b;
+        fputs("    ", f);
+        thread_ref(r, f, x->pid, e, "tid");
+        fprintf(f, ": %s", state ? state : "blocked");
+        if (num_arg(e, "since_ts", &since) && fabs(since) < 9e12)
+            fprintf(f, " since %s", dur(b, llround(since * 1000)));
+        fputc('\n', f);
+    }
+    const cJSON *lw = cJSON_GetObjectItemCaseSensitive(x->args, "lost_wakeup");
+    if (cJSON_IsObject(lw)) {
+        fputs("    lost wakeup: signal of ", f);
+        object_ref(r, f, x->pid, lw, "cond");
+        fputs(" by ", f);
+        thread_ref(r, f, x->pid, lw, "signal_tid");
+        ts_ref(f, lw, "signal_ts");
+        fputs(" found no waiter\n", f);
+    }
+}
+
+static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
+    const char *what = str_arg(x->args, "what");
+    fprintf(f, "    %s", what ? what : "misuse");
+    if (cJSON_GetObjectItemCaseSensitive(x->args, "object")) {
+        fputs(": ", f);
+        object_ref(r, f, x->pid, x->args, "object");
+    }
+    site_ref(f, " at ", x->args, "at");
+    fputc('\n', f);
+}
+
+static void other(FILE *f, const tv_rep_finding *x) {
+    cJSON *copy = cJSON_Duplicate(x->args, 1);
+    if (!copy) return;
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "message");
+    char *s = cJSON_PrintUnformatted(copy);
+    if (s && strcmp(s, "{}")) fprintf(f, "    %s\n", s);
+    cJSON_free(s);
+    cJSON_Delete(copy);
+}
+
+static void findings(const tv_rep *r, FILE *f) {
+    if (!r->nfindings) {
+        fputs("\nfindings: none\n", f);
+        return;
+    }
+    fprintf(f, "\nfindings (%zu)\n", r->nfindings);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const tv_rep_finding *x = &r->findings[i];
+        dbuf b;
+        fprintf(f, "  %s at %s", x->kind_name, dur(b, x->ts));
+        if (x->tid >= 0) {
+            const char *name = tv_rep_thread_name(r, x->pid, x->tid);
+            fprintf(f, " on thread %" PRId64, x->tid);
+            if (name) fprintf(f, " (%s)", name);
+        }
+        if (x->count > 1) fprintf(f, ", reported %" PRId64 " times", x->count);
+        fprintf(f, "\n    %s\n", x->message);
+        switch (x->kind) {
+        case TV_REP_RACE: race(r, f, x); break;
+        case TV_REP_LOCK_ORDER: cycle(r, f, x, 0); break;
+        case TV_REP_DEADLOCK: cycle(r, f, x, 1); break;
+        case TV_REP_HANG: hang(r, f, x); break;
+        case TV_REP_MISUSE: misuse(r, f, x); break;
+        default: other(f, x); break;
+        }
+    }
+}
+
+int tv_rep_text(const tv_rep *r, FILE *f) {
+    header(r, f);
+    if (threads(r, f) || locks(r, f)) return -1;
+    findings(r, f);
+    return 0;
+}
