@@ -5,7 +5,9 @@
 #   3. ctest       ctest --test-dir build -j2: every test (runtime, checker,
 #                  scenario, install, thirdparty, viewer)
 #   4. asan        build-asan (-DTHREADLENS_SANITIZE=address: ASan+UBSan), ctest -L runtime
-#   5. tsan        build-tsan (-DTHREADLENS_SANITIZE=thread), ctest -L runtime
+#                  and -L viewer (the loader on bad input, the renderer, the report)
+#   5. tsan        build-tsan (-DTHREADLENS_SANITIZE=thread), ctest -L runtime and
+#                  -L loader (the trace loader's two threads)
 #   6. clang       build-clang (-DCMAKE_C_COMPILER=clang, -Werror), ctest -L runtime,
 #                  and the trace loader's libFuzzer target for 60 s (label fuzz)
 # Every step runs even when an earlier one failed (a step whose build failed
@@ -87,7 +89,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 if want asan; then
     if step asan-build configure_build build-asan -DTHREADLENS_SANITIZE=address; then
-        step asan-ctest run_ctest build-asan -L runtime
+        step asan-ctest run_ctest build-asan -L 'runtime|viewer'
     else
         skip asan-ctest "build failed"
     fi
@@ -115,7 +117,7 @@ if want tsan; then
     rm -rf "$probe_dir"
     if step tsan-build configure_build build-tsan -DTHREADLENS_SANITIZE=thread; then
         step tsan-ctest "${tsan_prefix[@]}" ctest --test-dir build-tsan --output-on-failure \
-            -j "$JOBS" --timeout 600 --no-tests=error -L runtime
+            -j "$JOBS" --timeout 600 --no-tests=error -L 'runtime|loader'
     else
         skip tsan-ctest "build failed"
     fi

@@ -32,9 +32,9 @@ static void transfer(int from, int to, long amount) {
     tl_phase_begin("transfer");
     tl_mutex_lock(&account_lock[first]);
     tl_mutex_lock(&account_lock[second]);
-    tl_mutex_unlock(&account_lock[first]); /* hand-over-hand: keep only the second */
-    balance[from] -= amount;
+    balance[from] -= amount; /* both accounts change under both locks */
     balance[to] += amount;
+    tl_mutex_unlock(&account_lock[first]); /* hand-over-hand: keep only the second */
     tl_sleep_ms(1);
     tl_mutex_unlock(&account_lock[second]);
     tl_phase_end();

@@ -271,6 +271,15 @@ static int copy_file(const char *from, const char *to) {
     return fclose(b);
 }
 
+static int append_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "ab");
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static void write_file(const char *path, const char *data, size_t len);
+
 static void event_rereads(void) {
     const char *copy = path_of(tmpdir, "reread.json");
     CHECK(copy_file(path_of(traces, "threadlens.json"), copy) == 0);
@@ -309,13 +318,22 @@ static void event_rereads(void) {
             cJSON_Delete(e);
         }
     }
-    /* the file changed: no re-reading of stale offsets */
-    FILE *f = fopen(copy, "ab");
-    if (f) {
-        fputs("\n", f);
-        fclose(f);
-    }
+    /* the file grew (a trace still being written): still re-read */
+    CHECK(append_text(copy, "\n") == 0);
+    e = tv_model_event(m, s->src);
+    CHECK(e != NULL);
+    cJSON_Delete(e);
+    /* replaced by another file (new inode): no re-reading of stale offsets */
+    const char *other = path_of(tmpdir, "reread2.json");
+    CHECK(copy_file(path_of(traces, "threadlens.json"), other) == 0);
+    CHECK(rename(other, copy) == 0);
     CHECK(tv_model_event(m, s->src) == NULL);
+    /* findings are kept by the loader: answered even now */
+    if (m->nfindings) {
+        e = tv_model_event(m, m->findings_marks[0].src);
+        CHECK(e != NULL);
+        cJSON_Delete(e);
+    }
     tv_model_free(m);
 
     /* a buffer's model re-reads only from a real file with the same content */
@@ -328,6 +346,141 @@ static void event_rereads(void) {
         if (b->lanes[0].nmarks) CHECK(tv_model_event(b, b->lanes[0].marks[0].src) == NULL);
         tv_model_free(b);
     }
+    /* but a finding it answers from the loader's copy */
+    const char *fnd = "[{\"ph\":\"i\",\"ts\":1,\"name\":\"x\",\"cat\":\"finding\",\"args\":{\"id\":4}}]";
+    b = tv_load_buffer("no/such/file.json", fnd, strlen(fnd), NULL, err, sizeof err);
+    CHECK(b != NULL);
+    if (b) {
+        CHECK_EQ(b->nfindings, 1);
+        cJSON *fe = b->nfindings ? tv_model_event(b, b->findings_marks[0].src) : NULL;
+        CHECK(fe != NULL);
+        if (fe) CHECK_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(fe, "args"), "id")->valuedouble, 4);
+        cJSON_Delete(fe);
+        tv_model_free(b);
+    }
+}
+
+/* ---- re-reading a trace that is still being written ---- */
+
+/* Every event the model points at can be re-read: 0, or how many cannot. */
+static int reread_all(const tv_model *m) {
+    int bad = 0;
+    tv_event_reader *rd = tv_event_reader_open(m);
+    CHECK(rd != NULL);
+#define TRY(src)                                    \
+    do {                                            \
+        tv_src s_ = (src);                          \
+        if (s_ == TV_SRC_NONE) break;               \
+        cJSON *e_ = tv_event_reader_get(rd, s_);    \
+        if (!e_) bad++;                             \
+        cJSON_Delete(e_);                           \
+    } while (0)
+    for (uint32_t i = 0; i < m->nlanes; i++) {
+        const tv_lane *l = &m->lanes[i];
+        for (uint32_t d = 0; d < l->nrows; d++)
+            for (size_t k = 0; k < l->rows[d].n; k++) {
+                TRY(l->rows[d].s[k].src);
+                TRY(l->rows[d].s[k].src_end);
+            }
+        for (size_t k = 0; k < l->nmarks; k++) TRY(l->marks[k].src);
+    }
+    for (size_t k = 0; k < m->ngmarks; k++) TRY(m->gmarks[k].src);
+    for (size_t k = 0; k < m->nflows; k++) TRY(m->flows[k].src);
+#undef TRY
+    tv_event_reader_close(rd);
+    return bad;
+}
+
+/* A hand-written prefix of a trace, with what threadlens.json lacks: B/E
+ * (one child clamped to its parent), v1 flows, async instants, I marks. */
+static const char live_head[] =
+    "[\n"
+    "{\"ph\":\"B\",\"pid\":1,\"tid\":1,\"ts\":1,\"name\":\"outer\"},\n"
+    "{\"ph\":\"B\",\"pid\":1,\"tid\":1,\"ts\":2,\"name\":\"inner\"},\n"
+    "{\"ph\":\"s\",\"pid\":1,\"tid\":1,\"ts\":2.5,\"name\":\"hop\",\"cat\":\"f\",\"id\":9},\n"
+    "{\"ph\":\"E\",\"pid\":1,\"tid\":1,\"ts\":5},\n"
+    "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":3,\"dur\":9,\"name\":\"long child\"},\n"
+    "{\"ph\":\"E\",\"pid\":1,\"tid\":1,\"ts\":8},\n"
+    "{\"ph\":\"t\",\"pid\":1,\"tid\":2,\"ts\":6,\"name\":\"hop\",\"cat\":\"f\",\"id\":9},\n"
+    "{\"ph\":\"f\",\"pid\":1,\"tid\":2,\"ts\":7,\"name\":\"hop\",\"cat\":\"f\",\"id\":9},\n"
+    "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":5,\"dur\":4,\"name\":\"work\"},\n"
+    "{\"ph\":\"n\",\"pid\":1,\"tid\":2,\"ts\":6,\"cat\":\"io\",\"name\":\"req\",\"id\":3},\n"
+    "{\"ph\":\"I\",\"pid\":1,\"tid\":2,\"ts\":7,\"s\":\"g\",\"name\":\"global\"},\n"
+    "{\"ph\":\"i\",\"pid\":1,\"tid\":2,\"ts\":8,\"s\":\"t\",\"cat\":\"finding\",\"name\":\"misuse\",\"args\":{\"finding\":\"misuse\",\"message\":\"kept\"}},\n"
+    "{\"ph\":\"B\",\"pid\":1,\"tid\":3,\"ts\":1,\"name\":\"b/e child\"},\n"
+    "{\"ph\":\"E\",\"pid\":1,\"tid\":3,\"ts\":6},\n"
+    "{\"ph\":\"X\",\"pid\":1,\"tid\":3,\"ts\":0,\"dur\":4,\"name\":\"parent\"},\n";
+
+/* The trace grows after the load, the writer appending whole lines: every
+ * event the model holds is still re-read. Rewritten in place (same inode),
+ * the events no longer where the model read them are refused. */
+static void live_file(void) {
+    const char *path = path_of(tmpdir, "live.json");
+    write_file(path, live_head, sizeof live_head - 1);
+    tv_model *m = load_opts(path, 1);
+    if (!m) return;
+    CHECK_EQ(m->stats.truncated, 1);
+    CHECK_EQ(m->stats.clamped, 2);
+    CHECK_EQ(m->nflows, 2);
+    CHECK_EQ(m->nfindings, 1);
+    CHECK_EQ(reread_all(m), 0);
+    CHECK(append_text(path, "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":20,\"dur\":1,\"name\":\"later\"},\n") == 0);
+    CHECK_EQ(reread_all(m), 0);
+    cJSON *e = tv_model_event(m, slice(lane_named(m, "thread 1"), 2, 0)->src); /* long child */
+    CHECK(e && cJSON_IsNumber(cJSON_GetObjectItem(e, "dur")));
+    cJSON_Delete(e);
+    /* the E of a slice clamped to its parent (its end is not the E's time) */
+    const tv_slice *be = slice(lane_named(m, "thread 3"), 1, 0);
+    CHECK_EQ(be->ts + be->dur, 4000);
+    e = tv_model_event(m, be->src_end);
+    CHECK(e && cJSON_IsString(cJSON_GetObjectItem(e, "ph")));
+    cJSON_Delete(e);
+
+    /* The same file rewritten in place, longer, with "work" at the same
+     * offset but another time, and "long child" renamed: refused. */
+    const tv_slice *work = slice(lane_named(m, "thread 2"), 0, 0);
+    const tv_slice *child = slice(lane_named(m, "thread 1"), 2, 0);
+    const tv_slice *outer = slice(lane_named(m, "thread 1"), 0, 0);
+    char *text = malloc(sizeof live_head + 100);
+    if (text) {
+        memcpy(text, live_head, sizeof live_head);
+        char *w = strstr(text, "\"ts\":5,\"dur\":4");
+        char *c = strstr(text, "long child");
+        CHECK(w && c);
+        if (w && c) {
+            w[5] = '6';
+            c[0] = 'L';
+            FILE *f = fopen(path, "r+b");
+            CHECK(f != NULL);
+            if (f) {
+                fwrite(text, 1, sizeof live_head - 1, f);
+                fputs("{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":30,\"dur\":1,\"name\":\"more\"},\n", f);
+                fclose(f);
+            }
+            e = tv_model_event(m, work->src);
+            CHECK(e == NULL);
+            cJSON_Delete(e);
+            e = tv_model_event(m, child->src);
+            CHECK(e == NULL);
+            cJSON_Delete(e);
+            /* untouched events are still the model's */
+            e = tv_model_event(m, outer->src);
+            CHECK(e != NULL);
+            cJSON_Delete(e);
+        }
+        free(text);
+    }
+    /* shorter than at the load: not the model's file any more */
+    CHECK(truncate(path, 10) == 0);
+    e = tv_model_event(m, outer->src);
+    CHECK(e == NULL);
+    cJSON_Delete(e);
+    /* the finding's text, kept by the loader, is still there */
+    e = tv_model_event(m, m->findings_marks[0].src);
+    CHECK(e != NULL);
+    if (e) CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "args"), "message")->valuestring, "kept");
+    cJSON_Delete(e);
+    tv_model_free(m);
 }
 
 /* A trace read from a pipe (e.g. <(zcat trace.json.gz)) loads the same. */
@@ -351,6 +504,16 @@ static void from_a_pipe(void) {
     CHECK_EQ(m->stats.events, 33);
     CHECK_EQ(m->nlanes, 6);
     CHECK(tv_model_event(m, slice(lane_named(m, "worker"), 0, 0)->src) == NULL);
+    /* findings are kept by the loader: their args even from a pipe */
+    CHECK_EQ(m->nfindings, 1);
+    if (m->nfindings) {
+        cJSON *e = tv_model_event(m, m->findings_marks[0].src);
+        CHECK(e != NULL);
+        const cJSON *what = cJSON_GetObjectItem(cJSON_GetObjectItem(e, "args"), "what");
+        CHECK(cJSON_IsString(what));
+        if (cJSON_IsString(what)) CHECK_STR(what->valuestring, "unlock of a mutex not held");
+        cJSON_Delete(e);
+    }
     tv_model_free(m);
 }
 
@@ -804,6 +967,7 @@ int main(int argc, char **argv) {
     if (all || !strcmp(group, "threadlens")) {
         threadlens_trace();
         event_rereads();
+        live_file();
         progress_and_cancel();
         from_a_pipe();
     }

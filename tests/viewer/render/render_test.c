@@ -260,6 +260,13 @@ static void check_interaction(const tv_model *m) {
     CHECK(v->find.nhits == 4, "find 'running': %zu hits", v->find.nhits);
     tv_find_set(v, "zzz");
     CHECK(v->find.nhits == 0, "find 'zzz': %zu hits", v->find.nhits);
+    /* a match near the end, centred: the view stops at the trace's end */
+    tv_view_set_range(v, m->t0, m->t0 + 800 * US);
+    tv_find_set(v, "checkpoint");
+    tv_find_step(v, 1);
+    CHECK(v->sel.kind == TV_SEL_MARK && v->end == m->t1 && v->start == m->t1 - 800 * US,
+          "find near the end: %lld..%lld", (long long)(v->start - m->t0), (long long)(v->end - m->t0));
+    tv_view_set_range(v, m->t0, m->t0 + 1000 * US);
 
     /* zoom at a point keeps that point's time under it */
     int64_t t = tv_x2t(v, 600);
@@ -456,6 +463,141 @@ static void check_lod(const char *outdir) {
     tv_model_free(m);
 }
 
+static tv_model *load_str(const char *name, const char *json) {
+    char err[256];
+    tv_model *m = tv_load_buffer(name, json, strlen(json), NULL, err, sizeof err);
+    CHECK(m != NULL, "%s: %s", name, err);
+    return m;
+}
+
+static void on_wide(void *ctx, const tv_span *sp) {
+    const tv_span **w = ctx;
+    static tv_span keep;
+    if (sp->kind == TV_SPAN_SLICE && (!*w || sp->x1 - sp->x0 > (*w)->x1 - (*w)->x0)) keep = *sp, *w = &keep;
+}
+
+/* Review findings, one cheap check each. */
+static void check_edges(const char *outdir) {
+    /* A slice longer than the row summary's saturated 4.29 s, after enough
+     * short ones for a summary: zoomed out it is one wide slice, not a
+     * one-pixel merged block. */
+    size_t cap = 64 << 10, n = 0;
+    char *buf = malloc(cap);
+    n += (size_t)snprintf(buf + n, cap - n, "[\n");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":%d,\"dur\":1,\"name\":\"short\"},\n", 2 * i);
+    n += (size_t)snprintf(buf + n, cap - n, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1000,\"dur\":1e10,\"name\":\"long\"}]\n");
+    tv_model *m = load_str("sat.json", buf);
+    free(buf);
+    if (m) {
+        tv_view *v = tv_view_new(m, 800, 150);
+        CHECK(v && tv_view_rowsum(v, 0, 0), "no row summary for 301 slices");
+        if (v) {
+            const tv_span *w = NULL;
+            tv_view_walk_row(v, 0, 0, on_wide, &w);
+            CHECK(w && w->x1 - w->x0 > 400 && !strcmp(tv_model_str(m, m->lanes[0].rows[0].s[w->index].name), "long"),
+                  "the 10000 s slice is not drawn wide: %.1f px", w ? w->x1 - w->x0 : 0.0);
+        }
+        tv_view_free(v);
+        tv_model_free(m);
+    }
+
+    /* A spinlock handed over: the new holder spun, and the panel says so. */
+    m = load_str("spin.json",
+        "[{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"a\"}},\n"
+        "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"b\"}},\n"
+        "{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"threadlens_object\",\"args\":{\"id\":1,\"kind\":\"spinlock\",\"name\":\"S\",\"addr\":\"0x1\",\"created_at\":\"x.c:1\"}},\n"
+        "{\"ph\":\"b\",\"pid\":1,\"tid\":1,\"ts\":0,\"cat\":\"lock\",\"name\":\"S\",\"id2\":{\"local\":1},\"args\":{\"thread\":\"a\"}},\n"
+        "{\"ph\":\"e\",\"pid\":1,\"tid\":1,\"ts\":10,\"cat\":\"lock\",\"name\":\"S\",\"id2\":{\"local\":1}},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":20,\"cat\":\"state\",\"name\":\"running\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":9.999,\"dur\":0,\"cat\":\"flow\",\"name\":\"unlock S\",\"bind_id\":1,\"flow_out\":true},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":0,\"dur\":2,\"cat\":\"state\",\"name\":\"running\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":2,\"dur\":8,\"cat\":\"state\",\"name\":\"spinning on S\"},\n"
+        "{\"ph\":\"b\",\"pid\":1,\"tid\":2,\"ts\":10,\"cat\":\"lock\",\"name\":\"S\",\"id2\":{\"local\":2},\"args\":{\"thread\":\"b\"}},\n"
+        "{\"ph\":\"e\",\"pid\":1,\"tid\":2,\"ts\":15,\"cat\":\"lock\",\"name\":\"S\",\"id2\":{\"local\":2}},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":10,\"dur\":10,\"cat\":\"state\",\"name\":\"running\",\"bind_id\":1,\"flow_in\":true}]\n");
+    if (m) {
+        tv_view *v = tv_view_new(m, W, H);
+        uint32_t lock = lane_named(m, "S", TV_LANE_ASYNC);
+        CHECK(lock != TV_NO_LANE, "no lock lane S");
+        if (v && lock != TV_NO_LANE) {
+            char d[4096];
+            tv_sel s = {TV_SEL_SLICE, lock, 0, 0};
+            tv_view_details(v, &s, d, sizeof d);
+            CHECK(strstr(d, "released to\tb at 10.000 us, after waiting 8.00 us"), "spinlock handoff:\n%s", d);
+        }
+        tv_view_free(v);
+        tv_model_free(m);
+    }
+
+    /* Find in a collapsed lane: a match below its first row expands it, so
+     * that the selection frame is on the match, not on row 0. */
+    m = load_str("nest.json",
+        "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":100,\"name\":\"phase\",\"cat\":\"phase\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10,\"dur\":20,\"name\":\"inner\",\"cat\":\"state\"}]\n");
+    if (m) {
+        tv_view *v = tv_view_new(m, W, H);
+        if (v) {
+            tv_view_toggle_lane(v, 0);
+            tv_find_set(v, "inner");
+            tv_find_step(v, 1);
+            int y0, y1, h;
+            CHECK(v->sel.kind == TV_SEL_SLICE && v->sel.row == 1 && !v->lane_collapsed[0] &&
+                      tv_view_row_rect(v, 0, 0, &y0, &h) && tv_view_row_rect(v, 0, 1, &y1, &h) && y1 > y0,
+                  "find in a collapsed lane: row %u collapsed %d", v->sel.row, v->lane_collapsed[0]);
+        }
+        tv_view_free(v);
+        tv_model_free(m);
+    }
+
+    /* The widest trace the loader takes (3e18 ns): F shows all of it; with a
+     * one-pixel timeline a long pan and a zoom keep a sane range. */
+    m = load_str("wide.json",
+        "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":-1e15,\"dur\":1e15,\"name\":\"a\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1e15,\"dur\":1e15,\"name\":\"b\"}]\n");
+    if (m) {
+        tv_view *v = tv_view_new(m, W, H);
+        if (v) {
+            tv_view_fit_all(v);
+            CHECK(v->start <= m->t0 && v->end >= m->t1, "F on a 3e18 ns trace: %lld..%lld",
+                  (long long)v->start, (long long)v->end);
+            tv_view_resize(v, 1, H);
+            for (int i = 0; i < 3; i++) tv_view_zoom(v, 4, 0);
+            int64_t span = v->end - v->start;
+            tv_view_pan_px(v, 10000);
+            tv_view_pan_px(v, -1e30);
+            CHECK(v->end - v->start == span && v->start < m->t1 && v->end > m->t0,
+                  "pan on a 1 px timeline: %lld..%lld", (long long)v->start, (long long)v->end);
+        }
+        tv_view_free(v);
+        tv_model_free(m);
+    }
+
+    /* Text in a window too narrow for it: the status line is cut before the
+     * right edge instead of running over it (and the key hint goes). */
+    char png[1024], err[256];
+    snprintf(png, sizeof png, "%s/narrow.png", outdir);
+    m = load_str("narrow.json",
+        "[{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"a-thread-with-a-long-name\"}},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":100,\"name\":\"running\",\"cat\":\"state\"}]\n");
+    if (m) {
+        tv_shot shot = {200, 300, 0, 0};
+        CHECK(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+        SDL_Surface *s = load_png(png);
+        tv_view *v = tv_view_new(m, 200, 300);
+        if (s && v) {
+            int ly, lh;
+            tv_view_lane_rect(v, 0, &ly, &lh);
+            CHECK(count_dark(s, 200 - 8, v->g.panel_y0 + 2, 200, 300) == 0, "status line text at the right edge");
+            CHECK(count_dark(s, v->g.tl_x0 - 6, ly, v->g.tl_x0, ly + lh) == 0, "lane name runs into the timeline");
+            CHECK(count_dark(s, 30, ly + 2, v->g.tl_x0 - 6, ly + lh - 2) > 10, "no lane name");
+        }
+        tv_view_free(v);
+        SDL_FreeSurface(s);
+        tv_model_free(m);
+    }
+}
+
 /* tv_view_main with stderr captured: exit status and the lines it wrote */
 static int run_main(int argc, char **argv, char *errbuf, size_t len, const char *outdir) {
     char path[1024];
@@ -511,6 +653,17 @@ static void check_main(const char *fixture, const char *outdir) {
     CHECK(run_main(4, u1, e, sizeof e, outdir) == 2 && strstr(e, "--size") && strstr(e, "usage:"), "bad --size: '%s'", e);
     char *u2[] = {"view", (char *)fixture, "--range", "5ms:1ms", "--screenshot", png, NULL};
     CHECK(run_main(6, u2, e, sizeof e, outdir) == 2, "reversed --range accepted");
+    /* --range up to 9e18 ns past a trace starting at 1e18 ns: no overflow
+     * (UBSan in the sanitizer build), the trace's end */
+    char late[1024];
+    snprintf(late, sizeof late, "%s/late.json", outdir);
+    f = fopen(late, "w");
+    fputs("[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1e15,\"dur\":10,\"name\":\"a\"}]\n", f);
+    fclose(f);
+    char *far[] = {"view", late, "--screenshot", png, "--size", "320x200", "--range", "0:9e12", NULL};
+    CHECK(run_main(8, far, e, sizeof e, outdir) == 0, "--range 0:9e12: %s", e);
+    char *far2[] = {"view", late, "--screenshot", png, "--size", "320x200", "--range", "8e12:9e12", NULL};
+    CHECK(run_main(8, far2, e, sizeof e, outdir) == 0, "--range 8e12:9e12: %s", e);
     char *u3[] = {"view", NULL};
     CHECK(run_main(1, u3, e, sizeof e, outdir) == 2, "no trace accepted");
 }
@@ -532,6 +685,7 @@ int main(int argc, char **argv) {
     check_input(m);
     tv_model_free(m);
     check_lod(argv[2]);
+    check_edges(argv[2]);
     check_main(argv[1], argv[2]);
     IMG_Quit();
     SDL_Quit();

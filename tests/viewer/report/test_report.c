@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -440,6 +442,210 @@ static void test_foreign(const char *dir) {
     tv_model_free(m);
 }
 
+/* ---- findings when the file cannot be re-read: a pipe, a growing file ---- */
+
+/* The text checks of test_findings that need every finding's args. */
+static void check_findings_text(const tv_model *m) {
+    char *text = report(m, 0);
+    CHECK(text);
+    if (!text) return;
+    check_text(text, "\nfindings (6)\n");
+    check_text(text, "\ndata race at 10.0 us on thread 3 (w2)\ndata race on counter (4 bytes");
+    check_text(text, "\nvariable counter, address 0x3000, 4 bytes\n");
+    check_text(text, "\nlock order inversion at 25.0 us on thread 2 (w1), reported 3 times\n");
+    check_text(text, "\nunlock of a mutex not held: A (#1) at buggy.c:9\n");
+    CHECK(!strstr(text, "address ?"));
+    free(text);
+}
+
+/* `threadlens report <(cat findings.json)`: the trace comes from a pipe and
+ * cannot be re-read; the loader's copy of each finding serves. */
+static void test_findings_pipe(const char *dir) {
+    char path[4096], fifo[] = "/tmp/tv_report_fifo_XXXXXX";
+    snprintf(path, sizeof path, "%s/findings.json", dir);
+    CHECK(mkdtemp(fifo) != NULL);
+    char fifo_path[sizeof fifo + 16];
+    snprintf(fifo_path, sizeof fifo_path, "%s/p", fifo);
+    CHECK(mkfifo(fifo_path, 0600) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *in = fopen(path, "rb"), *out = fopen(fifo_path, "wb");
+        int c;
+        while (in && out && (c = fgetc(in)) != EOF) fputc(c, out);
+        if (out) fclose(out);
+        _exit(0);
+    }
+    tv_model *m = load(fifo_path);
+    int status;
+    waitpid(pid, &status, 0);
+    CHECK(m);
+    if (m) {
+        check_findings_text(m);
+        cJSON *j = report_json(m);
+        if (j) {
+            CHECK(cJSON_GetArraySize(get(j, "lock_order")) == 1);
+            CHECK_INT(get(cJSON_GetArrayItem(get(j, "lock_order"), 0), "args"), "count", 3);
+            cJSON_Delete(j);
+        }
+        tv_model_free(m);
+    }
+    unlink(fifo_path);
+    rmdir(fifo);
+}
+
+static int append_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "ab");
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* A copy of a fixture in a temporary file; NULL when it cannot be made. */
+static char *copy_fixture(const char *dir, const char *name, char *tmp) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *in = fopen(path, "rb");
+    int fd = mkstemp(tmp);
+    if (!in || fd < 0) {
+        if (in) fclose(in);
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    char buf[4096];
+    size_t n;
+    int ok = 1;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) ok &= write(fd, buf, n) == (ssize_t)n;
+    fclose(in);
+    close(fd);
+    return ok ? tmp : NULL;
+}
+
+/* Reporting on a trace that is still being written: it grows after the
+ * load, and the findings and lock holders are still read. */
+static void test_live(const char *dir) {
+    char tmp[] = "/tmp/tv_report_live_XXXXXX";
+    CHECK(copy_fixture(dir, "findings.json", tmp));
+    tv_model *m = load(tmp);
+    CHECK(m);
+    if (m) {
+        CHECK(append_file(tmp, "\n\n") == 0);
+        check_findings_text(m);
+        tv_model_free(m);
+    }
+    unlink(tmp);
+
+    char tmp2[] = "/tmp/tv_report_live_XXXXXX";
+    CHECK(copy_fixture(dir, "samename.json", tmp2));
+    m = load(tmp2);
+    CHECK(m);
+    if (m) {
+        CHECK(append_file(tmp2, "\n") == 0);
+        cJSON *j = report_json(m);
+        if (j) {
+            CHECK_INT(by_name(get(j, "locks"), "A"), "contended", 0);
+            CHECK_INT(by_name(get(j, "locks"), "B"), "contended", 1);
+            cJSON_Delete(j);
+        }
+        tv_model_free(m);
+    }
+    unlink(tmp2);
+}
+
+/* ---- samename.json: a pool's threads share their default name ---- */
+
+static void test_samename(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/samename.json", dir);
+    tv_model *m = load(path);
+    CHECK(m);
+    if (!m) return;
+    cJSON *j = report_json(m);
+    CHECK(j);
+    if (j) {
+        check_keys(j);
+        CHECK(list_size(j, "threads") == 4);
+        /* tid 2 waits for A 2-10 and gives up; at 10 tid 3 (same name, no
+         * wait) takes A: not an acquisition that waited */
+        const cJSON *a = by_name(get(j, "locks"), "A");
+        CHECK_INT(a, "acquisitions", 2);
+        CHECK_INT(a, "waits", 1);
+        CHECK_INT(a, "contended", 0);
+        /* tid 4 waits for B 22-30 and takes it at 30 */
+        const cJSON *b = by_name(get(j, "locks"), "B");
+        CHECK_INT(b, "acquisitions", 2);
+        CHECK_INT(b, "waits", 1);
+        CHECK_INT(b, "contended", 1);
+        cJSON_Delete(j);
+    }
+    tv_model_free(m);
+}
+
+/* ---- esc.json: control characters in names and messages ---- */
+
+/* No control character but the newline, no C1 control (U+0080..U+009F). */
+static int clean_text(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\n') || *p == 0x7f) return 0;
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) return 0;
+    }
+    return 1;
+}
+
+static void test_escapes(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/esc.json", dir);
+    tv_model *m = load(path);
+    CHECK(m);
+    if (!m) return;
+    char *text = report(m, 0);
+    CHECK(text);
+    if (text) {
+        CHECK(clean_text(text));
+        check_text(text, "\nprocess bad\\x1b[2Jproc (pid 7)\n");
+        check_text(text, "\n7 1 evil\\x1b]0;pwned\\x07\\x0afake line 1 1.00 us 0 ns 1.00 us 2.00 us\n");
+        check_text(text, "\nlo\\x0ack\\x7f - 1 0 0 ns");
+        check_text(text, "\nmisuse at 2.00 us on thread 1 (evil\\x1b]0;pwned\\x07\\x0afake line)\n");
+        check_text(text, "\ntwo\\x0alines \\xc2\\x9b31m\n");
+        check_text(text, "\n\\x1b[31mred at a.c:1\\x0d\n");
+        check_text(text, "\nodd\\x01kind at 2.00 us");
+        check_text(text, "\"note\":\"del\\x7f\"}\n");
+        free(text);
+    }
+    /* JSON keeps the strings as they are (cJSON escapes them) */
+    cJSON *j = report_json(m);
+    if (j) {
+        const cJSON *t = cJSON_GetArrayItem(get(j, "threads"), 0);
+        CHECK(!strcmp(get_str(t, "name"), "evil\x1b]0;pwned\x07\nfake line"));
+        cJSON_Delete(j);
+    }
+    tv_model_free(m);
+}
+
+/* ---- oddfind.json: findings whose numbers fit no integer ---- */
+
+static void test_odd_numbers(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/oddfind.json", dir);
+    tv_model *m = load(path);
+    CHECK(m);
+    if (!m) return;
+    /* (under UBSan, converting 1e300 to int64 would stop the test here) */
+    char *text = report(m, 0);
+    CHECK(text);
+    if (text) {
+        check_text(text, "\nthread -1e+300 holds object #1e+300, waits for L\n");
+        check_text(text, "\nlost wakeup: signal of object #1e+19 by thread 1e+19 found no waiter\n");
+        check_text(text, "\nmisuse: object #1e+300\n");
+        free(text);
+    }
+    cJSON *j = report_json(m);
+    if (j) {
+        check_keys(j);
+        cJSON_Delete(j);
+    }
+    tv_model_free(m);
+}
+
 /* ---- tv_report_main: exit statuses, where the output goes ---- */
 
 /* Runs tv_report_main with stdout and stderr sent to files; returns the status. */
@@ -531,6 +737,13 @@ static void test_main(const char *dir) {
     free(out);
     free(err);
 
+    /* a name with a newline still makes one line */
+    char *a9[] = {"report", "/nonexistent/a\nb.json"};
+    CHECK(run_main(2, a9, &out, &err) == 1);
+    CHECK(lines(err) == 1 && strstr(err, "/nonexistent/a\\x0ab.json"));
+    free(out);
+    free(err);
+
     char bad[] = "/tmp/tv_report_bad_XXXXXX";
     int fd = mkstemp(bad);
     CHECK(fd >= 0 && write(fd, "this is not json\n", 17) == 17);
@@ -619,6 +832,11 @@ int main(int argc, char **argv) {
         test_locks(argv[1]);
         test_truncated(argv[1]);
         test_findings(argv[1]);
+        test_findings_pipe(argv[1]);
+        test_live(argv[1]);
+        test_samename(argv[1]);
+        test_escapes(argv[1]);
+        test_odd_numbers(argv[1]);
         test_foreign(argv[1]);
         test_main(argv[1]);
         test_write_error(argv[1]);

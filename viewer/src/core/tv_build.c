@@ -389,6 +389,9 @@ tv_builder *tv_build_begin(tv_strtab *strings) {
 
 int tv_build_feed(tv_builder *b, tv_parsed *p) {
     if (merge_strings(b, p)) return -1;
+    /* parts come in file order, so the texts stay sorted by offset */
+    if (tv_raw_append(&b->st->raw, &p->raw)) return -1;
+    tv_raw_free(&p->raw);
     if (b->dropped_series == TV_NONE) {
         uint32_t ds = tv_strtab_find(b->st, "threadlens dropped events", 25);
         if (ds != UINT32_MAX) b->dropped_series = ds;

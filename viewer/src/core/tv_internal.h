@@ -13,6 +13,28 @@
 #include "tv_load.h"
 #include "tv_model.h"
 
+/* ---- finding texts (tv_raw.c) ---- */
+
+/* The text of every finding event, keyed by its tv_src: tv_model_event()
+ * serves findings from here without re-reading the file (findings are few,
+ * and a pipe or a file still being written cannot be re-read reliably). */
+typedef struct tv_rawtab {
+    tv_src *src;   /* in file order when sorted */
+    uint64_t *at;  /* text i is chars[at[i] .. at[i + 1]) */
+    size_t n, cap;
+    char *chars;
+    size_t nchars, capchars;
+    int unsorted;  /* added out of file order: search linearly */
+} tv_rawtab;
+
+/* 0, or -1 out of memory. */
+int tv_raw_add(tv_rawtab *t, tv_src src, const char *text, size_t len);
+int tv_raw_append(tv_rawtab *dst, const tv_rawtab *from);
+/* The text of the event at src, or NULL. */
+const char *tv_raw_find(const tv_rawtab *t, tv_src src, size_t *len);
+size_t tv_raw_bytes(const tv_rawtab *t);
+void tv_raw_free(tv_rawtab *t);
+
 /* ---- string table (tv_strtab.c) ---- */
 
 /* Interned strings: one hash table, one growing block of characters. The
@@ -30,6 +52,9 @@ typedef struct tv_strtab {
     uint64_t file_size;
     int64_t file_mtime_ns;
     uint64_t file_ino;
+    uint64_t file_dev;
+    /* the model's table only: its findings' texts */
+    tv_rawtab raw;
 } tv_strtab;
 
 tv_strtab *tv_strtab_new(void);
@@ -125,6 +150,7 @@ typedef struct tv_parsed {
     uint64_t unknown_phase;
     int threadlens;
     int truncated;
+    tv_rawtab raw; /* the texts of this part's finding events */
     /* the first error, if any */
     int failed;
     uint64_t err_off;
@@ -149,6 +175,13 @@ void tv_parsed_free(tv_parsed *p);
 /* Records an error at file offset off (printf-style message). */
 void tv_parsed_fail(tv_parsed *p, uint64_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* ---- re-reading (tv_model.c, tv_verify.c) ---- */
+
+/* Does the model hold the event ev (just parsed from the file) at src: a
+ * slice, mark or flow of the same phase, time and name? Used when the file
+ * has grown since the load, to catch a file rewritten in place. */
+int tv_model_has_event(const tv_model *m, tv_src src, const struct cJSON *ev);
 
 /* ---- build (tv_build.c) ---- */
 

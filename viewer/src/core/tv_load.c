@@ -511,7 +511,8 @@ tv_model *tv_load(const char *path, const tv_load_opts *opts, char *err, size_t 
     }
     if (!S_ISREG(st.st_mode)) {
         /* a pipe or a device (e.g. <(zcat trace.json.gz)): read it whole;
-         * tv_model_event() cannot re-read such a file */
+         * tv_model_event() cannot re-read such a file (but findings, which
+         * the loader keeps, it answers) */
         size_t len = 0, cap = 1 << 20;
         char *data = malloc(cap);
         ssize_t n = 0;
@@ -544,6 +545,7 @@ tv_model *tv_load(const char *path, const tv_load_opts *opts, char *err, size_t 
         m->strings->file_size = (uint64_t)st.st_size;
         m->strings->file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         m->strings->file_ino = (uint64_t)st.st_ino;
+        m->strings->file_dev = (uint64_t)st.st_dev;
     }
     return m;
 }

@@ -31,7 +31,7 @@ tv_model *tv_load(const char *path, const tv_load_opts *opts, char *err, size_t 
 
 /* The same from memory (fuzzing, tests): name is used in error messages and
  * tv_model_event() cannot re-read (returns NULL) unless name is a real file
- * with the same content. */
+ * with the same content; findings it answers from the loader's copy. */
 tv_model *tv_load_buffer(const char *name, const char *data, size_t len,
                          const tv_load_opts *opts, char *err, size_t errlen);
 

@@ -1,6 +1,7 @@
 /*
- * tv_model.c — the model's accessors: strings, re-reading an event from the
- * file, row searches, size and free.
+ * tv_model.c — the model's accessors: strings, re-reading an event (from the
+ * loader's copy for findings, else from the file), row searches, size and
+ * free.
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
@@ -22,37 +23,84 @@ tv_str tv_model_find_str(const tv_model *m, const char *s) {
     return id == UINT32_MAX ? 0 : id;
 }
 
-struct cJSON *tv_model_event(const tv_model *m, tv_src src) {
-    if (!m || !m->path || !m->strings || src == TV_SRC_NONE || !TV_SRC_LEN(src)) return NULL;
-    const tv_strtab *t = m->strings;
-    /* non-blocking: the trace may have come from a FIFO, whose open would
-     * wait for a writer forever */
-    int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return NULL;
-    struct stat st;
-    cJSON *j = NULL;
-    char *buf = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != t->file_size) goto out;
-    if (!t->is_buffer &&
-        ((int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != t->file_mtime_ns ||
-         (uint64_t)st.st_ino != t->file_ino))
-        goto out;
-    size_t len = TV_SRC_LEN(src);
-    uint64_t off = TV_SRC_OFF(src);
-    if (off + len > t->file_size) goto out;
-    buf = malloc(len);
-    if (!buf || pread(fd, buf, len, (off_t)off) != (ssize_t)len) goto out;
+struct tv_event_reader {
+    const tv_model *m;
+    int fd; /* -2: not opened yet (findings need no file); -1: cannot be */
+};
+
+tv_event_reader *tv_event_reader_open(const tv_model *m) {
+    tv_event_reader *r = malloc(sizeof *r);
+    if (!r) return NULL;
+    r->m = m;
+    r->fd = -2;
+    return r;
+}
+
+void tv_event_reader_close(tv_event_reader *r) {
+    if (!r) return;
+    if (r->fd >= 0) close(r->fd);
+    free(r);
+}
+
+static cJSON *parse_object(const char *text, size_t len) {
     /* the arena is only ever active inside a load, on the loading threads */
     int was = tv_arena_pause();
-    j = cJSON_ParseWithLength(buf, len);
+    cJSON *j = cJSON_ParseWithLength(text, len);
     tv_arena_resume(was);
     if (j && !cJSON_IsObject(j)) {
         cJSON_Delete(j);
         j = NULL;
     }
-out:
+    return j;
+}
+
+struct cJSON *tv_event_reader_get(tv_event_reader *r, tv_src src) {
+    if (!r || !r->m || !r->m->strings || src == TV_SRC_NONE) return NULL;
+    const tv_model *m = r->m;
+    const tv_strtab *t = m->strings;
+    size_t len;
+    const char *kept = tv_raw_find(&t->raw, src, &len);
+    if (kept) return parse_object(kept, len);
+    len = TV_SRC_LEN(src);
+    uint64_t off = TV_SRC_OFF(src);
+    if (r->fd == -2)
+        /* non-blocking: the trace may have come from a FIFO, whose open
+         * would wait for a writer forever */
+        r->fd = m->path ? open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+    struct stat st;
+    if (!len || r->fd < 0 || fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
+    int verify = 0;
+    if (t->is_buffer) {
+        if ((uint64_t)st.st_size != t->file_size) return NULL;
+    } else {
+        /* A trace still being written only grows: what the model read is
+         * still there. Anything else (another file, a shorter one) is not
+         * the model's file any more. */
+        if ((uint64_t)st.st_dev != t->file_dev || (uint64_t)st.st_ino != t->file_ino ||
+            (uint64_t)st.st_size < t->file_size)
+            return NULL;
+        /* grown or touched: the event read must be the one the model holds
+         * (a file rewritten in place from the start would not be) */
+        verify = (uint64_t)st.st_size != t->file_size ||
+                 (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != t->file_mtime_ns;
+    }
+    if (off + len > t->file_size) return NULL;
+    char *buf = malloc(len);
+    cJSON *j = NULL;
+    if (buf && pread(r->fd, buf, len, (off_t)off) == (ssize_t)len) j = parse_object(buf, len);
     free(buf);
-    close(fd);
+    if (j && verify && !tv_model_has_event(m, src, j)) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+struct cJSON *tv_model_event(const tv_model *m, tv_src src) {
+    if (!m || src == TV_SRC_NONE) return NULL;
+    tv_event_reader *r = tv_event_reader_open(m);
+    cJSON *j = tv_event_reader_get(r, src);
+    tv_event_reader_close(r);
     return j;
 }
 

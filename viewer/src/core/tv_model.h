@@ -19,7 +19,7 @@
  * - The model never holds args: a slice, mark or flow remembers where its
  *   event is in the file (tv_src) and tv_model_event() parses it again on
  *   demand (details panel, report). That keeps resident memory per event
- *   small (target <= 64 bytes).
+ *   small (target <= 64 bytes). Only the few finding events are kept whole.
  * - Every string is interned once; tv_str 0 is "".
  */
 #ifndef TV_MODEL_H
@@ -196,8 +196,22 @@ const char *tv_model_str(const tv_model *m, tv_str s);
 tv_str tv_model_find_str(const tv_model *m, const char *s);
 
 /* Re-reads and parses the event at src from m->path. Returns NULL when src is
- * TV_SRC_NONE or the file changed. The caller frees with cJSON_Delete. */
+ * TV_SRC_NONE or the file changed. The caller frees with cJSON_Delete.
+ * - Findings (cat "finding") are answered from a copy the loader keeps, so
+ *   they are always there, even when the trace came from a pipe.
+ * - A file that only grew since the load (same device and inode, not
+ *   shorter: a trace still being written) is still read; the event read must
+ *   then be one the model holds at src (same phase, time and name), else
+ *   NULL (the file was rewritten in place). */
 struct cJSON *tv_model_event(const tv_model *m, tv_src src);
+
+/* The same for many events in a row (say, the report checking the holder of
+ * every contended lock hold): the file is opened once, on the first event
+ * that needs it. open returns NULL only when out of memory. */
+typedef struct tv_event_reader tv_event_reader;
+tv_event_reader *tv_event_reader_open(const tv_model *m);
+struct cJSON *tv_event_reader_get(tv_event_reader *r, tv_src src);
+void tv_event_reader_close(tv_event_reader *r);
 
 /* Bytes the model holds (arrays and strings), for the benchmark. */
 size_t tv_model_bytes(const tv_model *m);

@@ -2,7 +2,8 @@
  * tv_parse.c — one array element to records: parses it with cJSON (in the
  * thread's arena), checks the fields the viewer relies on, and keeps only
  * what the model needs (tv_rec). Args are not kept (tv_model_event re-reads
- * them), except the few the model shows without re-reading.
+ * them), except the few the model shows without re-reading, and the whole
+ * text of finding events (tv_raw.c).
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -31,6 +32,7 @@ void tv_parsed_fail(tv_parsed *p, uint64_t off, const char *fmt, ...) {
 
 void tv_parsed_free(tv_parsed *p) {
     free(p->recs);
+    tv_raw_free(&p->raw);
     tv_strtab_free(p->strings);
     p->recs = NULL;
     p->strings = NULL;
@@ -492,6 +494,10 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
     tv_rec *r = new_rec(c);
     if (!r) return -1;
     *r = proto;
+    if ((proto.flags & TV_REC_FINDING) && tv_raw_add(&p->raw, proto.src, c->el, c->len)) {
+        tv_parsed_fail(p, c->off, "out of memory");
+        return -1;
+    }
     return 0;
 }
 

@@ -57,6 +57,7 @@ void tv_strtab_free(tv_strtab *t) {
     free(t->offs);
     free(t->hashes);
     free(t->table);
+    tv_raw_free(&t->raw);
     free(t);
 }
 
@@ -124,7 +125,8 @@ uint32_t tv_strtab_intern(tv_strtab *t, const char *s, size_t len) {
 
 size_t tv_strtab_bytes(const tv_strtab *t) {
     return sizeof *t + t->capchars + (size_t)(t->cap + 1) * sizeof *t->offs +
-           (size_t)t->cap * sizeof *t->hashes + (size_t)(t->tmask + 1) * sizeof *t->table;
+           (size_t)t->cap * sizeof *t->hashes + (size_t)(t->tmask + 1) * sizeof *t->table +
+           tv_raw_bytes(&t->raw);
 }
 
 void tv_strtab_shrink(tv_strtab *t) {

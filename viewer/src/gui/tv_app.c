@@ -241,6 +241,15 @@ static int parse_range(const char *s, int64_t *a, int64_t *b) {
     return 0;
 }
 
+/* --range times are relative to the trace start and may be up to 9e18 ns:
+ * saturate t0 + r (the view clamps it to the trace), and keep a range that
+ * lies wholly past the end non-empty, as start == end means "everything". */
+static void abs_range(const tv_model *m, int64_t r0, int64_t r1, int64_t *a, int64_t *b) {
+    if (__builtin_add_overflow(m->t0, r0, a)) *a = INT64_MAX - 1;
+    if (__builtin_add_overflow(m->t0, r1, b)) *b = INT64_MAX;
+    if (*a >= *b) *a = *b - 1;
+}
+
 int tv_view_main(int argc, char **argv) {
     const char *trace = NULL, *shot = NULL;
     int w = DEFAULT_W, h = DEFAULT_H, have_range = 0;
@@ -285,7 +294,8 @@ int tv_view_main(int argc, char **argv) {
             fprintf(stderr, "%s\n", err);
             return 1;
         }
-        tv_shot s = {w, h, have_range ? m->t0 + r0 : 0, have_range ? m->t0 + r1 : 0};
+        tv_shot s = {w, h, 0, 0};
+        if (have_range) abs_range(m, r0, r1, &s.start, &s.end);
         int rc = tv_render_offscreen(m, &s, shot, 0, NULL, NULL, err, sizeof err);
         if (rc) fprintf(stderr, "threadlens view: %s\n", err);
         tv_model_free(m);
@@ -330,7 +340,9 @@ int tv_view_main(int argc, char **argv) {
         if (a.err[0]) fprintf(stderr, "threadlens view: %s\n", a.err);
         else if (rc) fprintf(stderr, "%s\n", err);
     } else {
-        rc = run_window(&a, m, have_range ? m->t0 + r0 : 0, have_range ? m->t0 + r1 : 0);
+        int64_t start = 0, end = 0;
+        if (have_range) abs_range(m, r0, r1, &start, &end);
+        rc = run_window(&a, m, start, end);
         tv_model_free(m);
     }
     close_window(&a);

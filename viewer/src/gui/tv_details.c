@@ -138,7 +138,10 @@ static int64_t waited_before(const tv_view *v, uint32_t lane, uint32_t depth, in
     for (uint32_t r = depth < l->nrows ? depth : 0; r < l->nrows; r++) {
         const tv_row *row = &l->rows[r];
         size_t i = tv_row_first_starting_at(row, t);
-        if (i > 0 && !strncmp(S(v, row->s[i - 1].name), "waiting", 7) &&
+        const char *nm = i > 0 ? S(v, row->s[i - 1].name) : "";
+        /* "waiting for", "waiting to read", "waiting on" (a cond's mutex) and
+         * a spinlock's "spinning on" */
+        if (i > 0 && (!strncmp(nm, "waiting", 7) || !strncmp(nm, "spinning on ", 12)) &&
             llabs(row->s[i - 1].ts + row->s[i - 1].dur - t) < 5000)
             return row->s[i - 1].dur;
         if (r == depth) break;

@@ -11,6 +11,8 @@
 
 #include "tv_draw.h"
 
+#define NAME_MIN_W 40 /* a lane name gets at least this, else its tag goes */
+
 /* Pixel coordinates far outside the window are clamped, so that an int never
  * overflows at deep zoom. */
 static int clampx(const tv_view *v, double x) {
@@ -187,9 +189,10 @@ static void counter_label(tv_gfx *g, const tv_view *v, const tv_item *it, int ly
     if (!l->nsamples || it->collapsed) return;
     char b[48];
     snprintf(b, sizeof b, "max %.6g", l->vmax);
-    int w = tv_text_width(g->small, b) + 6;
+    int w = tv_text_width(g->small, b) + 6, room = v->g.tl_x1 - v->g.tl_x0 - 4;
+    if (w > room) return; /* a timeline too narrow for it */
     tv_gfx_fill(g, TV_RGB(255, 255, 255), v->g.tl_x0 + 2, ly + 2, w, tv_font_height(g->small));
-    tv_text_draw(g->r, g->small, v->g.tl_x0 + 5, ly + 2, b, tv_c_text_dim, 0);
+    tv_text_draw(g->r, g->small, v->g.tl_x0 + 5, ly + 2, b, tv_c_text_dim, TV_TEXT_NOLIMIT);
 }
 
 static size_t marks_from(const tv_mark *mk, size_t n, int64_t t) {
@@ -325,9 +328,11 @@ static void label_cell(tv_gfx *g, const tv_view *v, const tv_item *it, int y) {
         const tv_process *p = &m->procs[it->index];
         char pid[32];
         snprintf(pid, sizeof pid, "pid %u", p->pid);
-        int pw = tv_text_width(g->small, pid);
-        tv_text_draw(g->r, g->bold, 20, ty, tv_model_str(m, p->name), tv_c_text, lw - 30 - pw);
-        tv_text_draw(g->r, g->small, lw - pw - 8, ty + 1, pid, tv_c_text_dim, 0);
+        int pw = tv_text_width(g->small, pid), namew = lw - 30 - pw;
+        /* a narrow label column: the name first, the pid only where it fits */
+        if (namew < NAME_MIN_W) namew = lw - 28;
+        else tv_text_draw(g->r, g->small, lw - pw - 8, ty + 1, pid, tv_c_text_dim, TV_TEXT_NOLIMIT);
+        tv_text_draw(g->r, g->bold, 20, ty, tv_model_str(m, p->name), tv_c_text, namew);
         return;
     }
     const tv_lane *l = &m->lanes[it->index];
@@ -342,9 +347,10 @@ static void label_cell(tv_gfx *g, const tv_view *v, const tv_item *it, int y) {
     } else {
         snprintf(tag, sizeof tag, "async");
     }
-    int tw = tv_text_width(g->small, tag);
-    tv_text_draw(g->r, g->font, 32, ty, tv_model_str(m, l->name), tv_c_text, lw - 44 - tw);
-    tv_text_draw(g->r, g->small, lw - tw - 8, ty + 1, tag, tv_c_text_dim, 0);
+    int tw = tv_text_width(g->small, tag), namew = lw - 44 - tw;
+    if (namew < NAME_MIN_W) namew = lw - 40;
+    else tv_text_draw(g->r, g->small, lw - tw - 8, ty + 1, tag, tv_c_text_dim, TV_TEXT_NOLIMIT);
+    tv_text_draw(g->r, g->font, 32, ty, tv_model_str(m, l->name), tv_c_text, namew);
 }
 
 static void draw_grid(tv_gfx *g, const tv_view *v) {

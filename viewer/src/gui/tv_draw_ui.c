@@ -39,7 +39,7 @@ void tv_draw_axis(tv_gfx *g, const tv_view *v) {
         tv_gfx_fill(g, tv_c_text_dim, x, G->area_y0 - 9, 1, 8);
         tv_fmt_tick(t, step, b, sizeof b);
         if (x + 4 + tv_text_width(g->font, b) <= G->tl_x1) /* no half labels at the edge */
-            tv_text_draw(g->r, g->font, x + 4, (G->area_y0 - fh) / 2 - 2, b, tv_c_text, 0);
+            tv_text_draw(g->r, g->font, x + 4, (G->area_y0 - fh) / 2 - 2, b, tv_c_text, TV_TEXT_NOLIMIT);
     }
     /* process- and global-scope marks: a marker on the axis (their line runs
      * down the lanes) */
@@ -78,9 +78,11 @@ static void status_line(tv_gfx *g, const tv_view *v) {
         snprintf(b + n, sizeof b - (size_t)n, "   |   arrows: too many to show, click a slice or zoom in");
     int fh = tv_font_height(g->font), y = G->panel_y0 + (G->h - G->panel_y0 - fh) / 2;
     const char *hint = "?  keys    /  find    F  fit    click  details";
-    int hw = tv_text_width(g->small, hint);
-    tv_text_draw(g->r, g->font, 10, y, b, tv_c_text, G->w - hw - 40);
-    tv_text_draw(g->r, g->small, G->w - hw - 12, y + 1, hint, tv_c_text_dim, 0);
+    int hw = tv_text_width(g->small, hint), room = G->w - hw - 40;
+    /* a narrow window: the status, cut, rather than the hint over it */
+    if (room < G->w / 2) room = G->w - 20;
+    else tv_text_draw(g->r, g->small, G->w - hw - 12, y + 1, hint, tv_c_text_dim, TV_TEXT_NOLIMIT);
+    tv_text_draw(g->r, g->font, 10, y, b, tv_c_text, room);
 }
 
 void tv_draw_panel(tv_gfx *g, const tv_view *v) {
@@ -95,6 +97,7 @@ void tv_draw_panel(tv_gfx *g, const tv_view *v) {
     tv_view_details(v, &v->sel, text, sizeof text);
     int fh = tv_font_height(g->font), lh = fh + 3;
     int x = 12, y = G->panel_y0 + 8, colw = G->w / 2 - 16, keyw = 110;
+    if (colw < keyw + 120) colw = G->w - 24; /* too narrow for two columns */
     char *line = text, *nl;
     int first = 1;
     SDL_RenderSetClipRect(g->r, &(SDL_Rect){0, G->panel_y0 + 1, G->w, G->h - G->panel_y0 - 1});
@@ -139,7 +142,7 @@ static void find_bar(tv_gfx *g, const tv_view *v) {
     if (x < 4) x = 4;
     box(g, TV_RGB(255, 255, 255), x, y, w, h);
     int fh = tv_font_height(g->font), ty = y + (h - fh) / 2;
-    int px = x + 8 + tv_text_draw(g->r, g->bold, x + 8, ty, "Find:", tv_c_text, 0) + 6;
+    int px = x + 8 + tv_text_draw(g->r, g->bold, x + 8, ty, "Find:", tv_c_text, TV_TEXT_NOLIMIT) + 6;
     char count[64];
     const tv_find *f = &v->find;
     if (!f->text[0]) snprintf(count, sizeof count, "type a name");
@@ -150,7 +153,7 @@ static void find_bar(tv_gfx *g, const tv_view *v) {
     int tw = tv_text_draw(g->r, g->font, px, ty, f->text, tv_c_text, x + w - cw - 20 - px);
     tv_gfx_fill(g, tv_c_text, px + tw + 1, y + 5, 1, h - 10); /* caret */
     tv_text_draw(g->r, g->small, x + w - cw - 8, ty + 1, count,
-                 f->text[0] && !f->nhits ? tv_c_finding : tv_c_text_dim, 0);
+                 f->text[0] && !f->nhits ? tv_c_finding : tv_c_text_dim, TV_TEXT_NOLIMIT);
 }
 
 static void tooltip(tv_gfx *g, const tv_view *v) {
@@ -162,7 +165,7 @@ static void tooltip(tv_gfx *g, const tv_view *v) {
     if (y + h > v->g.h - 2) y = v->mouse_y - h - 6;
     if (x < 2) x = 2;
     box(g, tv_c_tooltip_bg, x, y, w, h);
-    tv_text_draw(g->r, g->font, x + 6, y + 4, b, tv_c_text, 0);
+    tv_text_draw(g->r, g->font, x + 6, y + 4, b, tv_c_text, TV_TEXT_NOLIMIT);
 }
 
 static void help(tv_gfx *g, const tv_view *v) {
@@ -191,20 +194,20 @@ static void help(tv_gfx *g, const tv_view *v) {
     if (y < 0) y = 0;
     tv_gfx_fill(g, (tv_rgb){20, 24, 32, 110}, 0, 0, G->w, G->h);
     box(g, TV_RGB(255, 255, 255), x, y, w, h);
-    tv_text_draw(g->r, g->bold, x + 20, y + 16, "threadlens view: keys and mouse", tv_c_text, 0);
+    tv_text_draw(g->r, g->bold, x + 20, y + 16, "threadlens view: keys and mouse", tv_c_text, TV_TEXT_NOLIMIT);
     for (int i = 0; i < n; i++) {
         int ly = y + 48 + i * lh;
         tv_text_draw(g->r, g->bold, x + 24, ly, keys[i][0], tv_c_text, 160);
         tv_text_draw(g->r, g->font, x + 200, ly, keys[i][1], tv_c_text, w - 220);
     }
     int ly = y + 48 + n * lh + 14, lx = x + 24;
-    tv_text_draw(g->r, g->bold, lx, ly, "thread states:", tv_c_text, 0);
+    tv_text_draw(g->r, g->bold, lx, ly, "thread states:", tv_c_text, TV_TEXT_NOLIMIT);
     ly += lh;
     for (int i = 0; i < 8; i++) {
         int tw = tv_text_width(g->small, states[i]);
         if (lx + 16 + tw > x + w - 10) lx = x + 24, ly += lh;
         tv_gfx_fill(g, tv_state_color(states[i]), lx, ly + 2, 10, 10);
-        tv_text_draw(g->r, g->small, lx + 14, ly, states[i], tv_c_text, 0);
+        tv_text_draw(g->r, g->small, lx + 14, ly, states[i], tv_c_text, TV_TEXT_NOLIMIT);
         lx += 14 + tw + 14;
     }
 }
@@ -227,5 +230,5 @@ void tv_draw_progress(tv_gfx *g, int w, int h, const char *what, double frac) {
     tv_gfx_fill(g, tv_c_axis_bg, x, y, bw, bh);
     tv_gfx_fill(g, TV_RGB(76, 175, 80), x, y, (int)(bw * frac), bh);
     tv_gfx_frame(g, tv_c_sep, x, y, bw, bh, 1);
-    tv_text_draw(g->r, g->small, x, y + bh + 8, "close the window to cancel", tv_c_text_dim, 0);
+    tv_text_draw(g->r, g->small, x, y + bh + 8, "close the window to cancel", tv_c_text_dim, bw);
 }

@@ -222,6 +222,26 @@ void tv_view_toggle_proc(tv_view *v, uint32_t proc) {
 }
 
 #define TV_MIN_SPAN 20 /* ns: 20 ns across the screen is as deep as it gets */
+/* How far outside the trace a range may reach, and the widest one. The
+ * loader keeps times within +-1e18 ns and durations below 1e18, so a trace
+ * is at most 3e18 ns long and every sum below stays far from int64 overflow
+ * (the saturating helpers guard what callers pass in). */
+#define TV_FAR (INT64_MAX / 4)
+#define TV_WIDEST (INT64_MAX / 2)
+
+static int64_t sat_add(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+/* llround for any double: saturates instead of overflowing */
+static int64_t sat_round(double x) {
+    if (!(x == x)) return 0;
+    if (x >= 9.2e18) return INT64_MAX;
+    if (x <= -9.2e18) return INT64_MIN;
+    return (int64_t)llround(x);
+}
 
 void tv_view_set_range(tv_view *v, int64_t start, int64_t end) {
     const tv_model *m = v->m;
@@ -231,17 +251,18 @@ void tv_view_set_range(tv_view *v, int64_t start, int64_t end) {
         int64_t t = start;
         start = end, end = t;
     }
-    int64_t span = end - start;
-    int64_t maxspan = len > INT64_MAX / 40 ? INT64_MAX / 4 : len * 10;
+    /* by centre and span, so that a far-off request keeps its zoom */
+    int64_t span, c;
+    if (!__builtin_sub_overflow(end, start, &span)) c = start + span / 2;
+    else span = INT64_MAX, c = start / 2 + end / 2;
+    int64_t maxspan = len > TV_WIDEST / 10 ? TV_WIDEST : len * 10;
     if (maxspan < 1000) maxspan = 1000;
-    if (span > maxspan) {
-        int64_t c = start + span / 2;
-        span = maxspan, start = c - span / 2;
-    }
-    if (span < TV_MIN_SPAN) {
-        int64_t c = start + span / 2;
-        span = TV_MIN_SPAN, start = c - span / 2;
-    }
+    if (span > maxspan) span = maxspan;
+    if (span < TV_MIN_SPAN) span = TV_MIN_SPAN;
+    int64_t lo = sat_add(m->t0, -TV_FAR), hi = sat_add(m->t1, TV_FAR);
+    if (c < lo) c = lo;
+    if (c > hi) c = hi;
+    start = c - span / 2;
     int64_t pad = len / 50;
     if (span <= len + 2 * pad) {
         /* zoomed in: stay within the trace (and a small margin) */
@@ -249,7 +270,6 @@ void tv_view_set_range(tv_view *v, int64_t start, int64_t end) {
         if (start + span > m->t1 + pad) start = m->t1 + pad - span;
     } else {
         /* zoomed out further than the trace: keep it in the middle third */
-        int64_t c = start + span / 2;
         if (c < m->t0) start = m->t0 - span / 2;
         if (c > m->t1) start = m->t1 - span / 2;
     }
@@ -280,7 +300,7 @@ double tv_t2x(const tv_view *v, int64_t t) {
 
 int64_t tv_x2t(const tv_view *v, double x) {
     double k = (double)(v->end - v->start) / (double)(v->g.tl_x1 - v->g.tl_x0);
-    return v->start + (int64_t)llround((x - v->g.tl_x0) * k);
+    return sat_add(v->start, sat_round((x - v->g.tl_x0) * k));
 }
 
 void tv_view_zoom(tv_view *v, double factor, double px) {
@@ -289,15 +309,21 @@ void tv_view_zoom(tv_view *v, double factor, double px) {
     double frac = (px - v->g.tl_x0) / (double)(v->g.tl_x1 - v->g.tl_x0);
     int64_t pivot = tv_x2t(v, px);
     double span = (double)(v->end - v->start) * factor;
-    if (span < TV_MIN_SPAN) span = TV_MIN_SPAN;
-    if (span > 9e18) span = 9e18;
-    int64_t start = pivot - (int64_t)llround(frac * span);
-    tv_view_set_range(v, start, start + (int64_t)llround(span));
+    if (!(span >= TV_MIN_SPAN)) span = TV_MIN_SPAN;
+    if (span > (double)TV_WIDEST) span = (double)TV_WIDEST;
+    int64_t start = sat_add(pivot, -sat_round(frac * span));
+    tv_view_set_range(v, start, sat_add(start, sat_round(span)));
 }
 
 void tv_view_pan_px(tv_view *v, double dx) {
+    const tv_model *m = v->m;
     double k = (double)(v->end - v->start) / (double)(v->g.tl_x1 - v->g.tl_x0);
-    int64_t d = (int64_t)llround(dx * k);
+    /* moving further than the trace is long plus its margins changes nothing
+     * once clamped, and keeps start - d and end - d far from overflow */
+    int64_t len = m->t1 - m->t0, most = len + len / 25 + 1;
+    int64_t d = sat_round(dx * k);
+    if (d > most) d = most;
+    if (d < -most) d = -most;
     tv_view_set_range(v, v->start - d, v->end - d);
 }
 
@@ -308,17 +334,27 @@ void tv_view_select(tv_view *v, const tv_sel *s) {
 }
 
 void tv_view_reveal(tv_view *v, uint32_t lane, uint32_t row, int64_t t0, int64_t t1) {
+    const tv_model *m = v->m;
     int64_t span = v->end - v->start;
-    if (t1 - t0 > span * 8 / 10) {
+    if (t1 - t0 > span - span / 5) { /* wider than 80% of the view */
         int64_t pad = (t1 - t0) / 10 + 50;
         tv_view_set_range(v, t0 - pad, t1 + pad);
     } else {
-        int64_t c = t0 + (t1 - t0) / 2;
-        tv_view_set_range(v, c - span / 2, c - span / 2 + span);
+        int64_t c = t0 + (t1 - t0) / 2, start = c - span / 2;
+        /* a match near either end: show the trace, not empty time past it
+         * (the match stays in view: it is under 80% of the span) */
+        if (span <= m->t1 - m->t0) {
+            if (start > m->t1 - span) start = m->t1 - span;
+            if (start < m->t0) start = m->t0;
+        }
+        tv_view_set_range(v, start, start + span);
     }
-    if (lane >= v->m->nlanes) return;
-    uint32_t p = v->m->lanes[lane].process;
-    if (p < v->m->nprocs && v->proc_collapsed[p]) tv_view_toggle_proc(v, p);
+    if (lane >= m->nlanes) return;
+    uint32_t p = m->lanes[lane].process;
+    if (p < m->nprocs && v->proc_collapsed[p]) tv_view_toggle_proc(v, p);
+    /* a collapsed lane shows its first row only: a match below would be
+     * framed on the wrong slice */
+    if (row > 0 && v->lane_collapsed[lane]) tv_view_toggle_lane(v, lane);
     int y, h;
     if (!tv_view_row_rect(v, lane, row, &y, &h)) return;
     if (y < v->g.area_y0 || y + h > v->g.area_y1)

@@ -38,9 +38,17 @@ static tv_rgb cached_color(const tv_view *v, const tv_lane *l, const tv_slice *s
     return e->c;
 }
 
-static int better(const tv_bucket *a, const tv_bucket *b) { /* a beats b */
+/* A bucket's longest duration: dur saturates at 4.29 s, and a slice longer
+ * than that must still win and be drawn wide when a pixel spans more. Only
+ * saturated buckets touch the slices. */
+static int64_t rep_dur(const tv_slice *s, const tv_bucket *b) {
+    return b->dur == UINT32_MAX ? s[b->longest].dur : (int64_t)b->dur;
+}
+
+static int better(const tv_slice *s, const tv_bucket *a, const tv_bucket *b) { /* a beats b */
     if (a->longest == NO_SLICE) return 0;
-    return b->longest == NO_SLICE || a->dur > b->dur;
+    if (b->longest == NO_SLICE || a->dur > b->dur) return 1;
+    return a->dur == UINT32_MAX && b->dur == UINT32_MAX && rep_dur(s, a) > rep_dur(s, b);
 }
 
 static int build_row(const tv_view *v, const tv_lane *l, const tv_row *r, tv_rowsum *rs,
@@ -75,7 +83,7 @@ static int build_row(const tv_view *v, const tv_lane *l, const tv_row *r, tv_row
         if (!Q) return -1;
         for (size_t j = 0; j < qn; j++) {
             Q[j] = P[2 * j];
-            if (2 * j + 1 < pn && better(&P[2 * j + 1], &Q[j])) {
+            if (2 * j + 1 < pn && better(s, &P[2 * j + 1], &Q[j])) {
                 Q[j] = P[2 * j + 1];
                 Q[j].first = P[2 * j].first;
             }
@@ -343,8 +351,9 @@ static void walk_coarse(const tv_view *v, const tv_row *r, const tv_rowsum *rs, 
         }
         const tv_bucket *rep = &L[ba];
         for (size_t b = ba + 1; b < bb; b++)
-            if (better(&L[b], rep)) rep = &L[b];
-        if ((double)rep->dur >= nspp) {
+            if (better(s, &L[b], rep)) rep = &L[b];
+        const int64_t rdur = rep_dur(s, rep);
+        if ((double)rdur >= nspp) {
             /* wide enough to be drawn on its own, exactly; what else starts in
              * this column is a one-pixel merged piece before it */
             const tv_slice *w = &s[rep->longest];
@@ -355,7 +364,7 @@ static void walk_coarse(const tv_view *v, const tv_row *r, const tv_rowsum *rs, 
             continue;
         }
         add_merged(&c, col, cnt, rep);
-        double reach = rs->t0 + (double)(rep - L) * B + rep->dur;
+        double reach = rs->t0 + (double)(rep - L) * B + (double)rdur;
         if (reach > merged_until) merged_until = reach;
     }
     close_block(&c);

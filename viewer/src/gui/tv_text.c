@@ -122,7 +122,8 @@ int tv_text_width(const tv_font *f, const char *s) { return tv_text_width_n(f, s
 
 int tv_text_draw(SDL_Renderer *r, tv_font *f, int x, int y, const char *s, tv_rgb c, int maxw) {
     int total = tv_text_width(f, s), limit = total, dots = 0;
-    if (maxw > 0 && total > maxw) {
+    if (maxw <= 0) return 0;
+    if (total > maxw) {
         if (maxw < f->ellipsis_w + f->adv['W' - FIRST]) return 0;
         limit = maxw - f->ellipsis_w;
         dots = 1;

@@ -7,6 +7,7 @@
 #define TV_TEXT_H
 
 #include <SDL.h>
+#include <limits.h>
 #include <stddef.h>
 
 #include "tv_style.h"
@@ -21,8 +22,11 @@ void tv_font_close(tv_font *f);
 int tv_font_height(const tv_font *f);
 int tv_text_width(const tv_font *f, const char *s);
 int tv_text_width_n(const tv_font *f, const char *s, size_t n);
-/* Draws s with its top-left at (x, y). maxw > 0: cut to fit with "..."
- * (nothing drawn when not even that fits). Returns the width drawn. */
+/* Draws s with its top-left at (x, y), cut to fit maxw pixels with "..."
+ * (nothing drawn when not even that fits, or when maxw <= 0: a width
+ * computed from a window too narrow for it). TV_TEXT_NOLIMIT draws it all.
+ * Returns the width drawn. */
+#define TV_TEXT_NOLIMIT INT_MAX
 int tv_text_draw(SDL_Renderer *r, tv_font *f, int x, int y, const char *s, tv_rgb c, int maxw);
 
 #endif

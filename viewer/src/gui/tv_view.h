@@ -43,7 +43,7 @@ typedef struct tv_sel {
 typedef struct tv_bucket {
     uint32_t first;   /* first slice with ts >= the bucket's start */
     uint32_t longest; /* longest slice starting in the bucket (when any) */
-    uint32_t dur;     /* its duration, ns, saturated */
+    uint32_t dur;     /* its duration, ns, saturated: UINT32_MAX, read the slice */
     tv_rgb color;     /* its color */
 } tv_bucket;
 typedef struct tv_rowsum {
@@ -136,8 +136,10 @@ void tv_view_zoom(tv_view *v, double factor, double pivot_x); /* factor < 1 zoom
 void tv_view_pan_px(tv_view *v, double dx);
 void tv_view_scroll_to(tv_view *v, int scroll);
 void tv_view_select(tv_view *v, const tv_sel *s); /* also resizes the panel */
-/* Centres time t (keeping the zoom unless span > 0, then showing span) and
- * scrolls lane into view. */
+/* Shows [t0, t1]: centred at the current zoom, but kept inside the trace
+ * when the view is narrower than it; fitted when wider than 80% of the view.
+ * Expands the process, and the lane when row > 0 is hidden by a collapse,
+ * and scrolls the row into view. */
 void tv_view_reveal(tv_view *v, uint32_t lane, uint32_t row, int64_t t0, int64_t t1);
 
 /* Mapping between times (ns, model clock) and window x. */

@@ -7,6 +7,7 @@
 #include "tv_load.h"
 #include "tv_report.h"
 #include "tv_report_int.h"
+#include "tv_report_table.h"
 
 int tv_report_write(const tv_model *m, FILE *f, int json) {
     tv_rep r;
@@ -45,11 +46,17 @@ int tv_report_main(int argc, char **argv) {
             } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
                 return usage(stdout);
             } else {
-                fprintf(stderr, "threadlens report: unknown option '%s'\n", a);
+                fputs("threadlens report: unknown option '", stderr);
+                tv_tab_put(stderr, a);
+                fputs("'\n", stderr);
                 return usage(stderr);
             }
         } else if (file) {
-            fprintf(stderr, "threadlens report: one FILE only ('%s' and '%s')\n", file, a);
+            fputs("threadlens report: one FILE only ('", stderr);
+            tv_tab_put(stderr, file);
+            fputs("' and '", stderr);
+            tv_tab_put(stderr, a);
+            fputs("')\n", stderr);
             return usage(stderr);
         } else {
             file = a;
@@ -64,7 +71,9 @@ int tv_report_main(int argc, char **argv) {
     tv_load_opts opts = {NULL, NULL, 0};
     tv_model *m = tv_load(file, &opts, err, sizeof err);
     if (!m) {
-        fprintf(stderr, "%s\n", err[0] ? err : "threadlens report: cannot load the trace");
+        /* one line, whatever the file's name holds */
+        tv_tab_put(stderr, err[0] ? err : "threadlens report: cannot load the trace");
+        fputc('\n', stderr);
         return 1;
     }
     errno = 0;

@@ -1,8 +1,9 @@
 /*
  * tv_report_findings.c — the detectors' findings (instants of cat
  * "finding"), grouped by kind, repeated reports of one id collapsed.
- * The model keeps no args, so each finding's event is read again from the
- * file (findings are few; that is what tv_model_event() is for).
+ * The model keeps no args; tv_model_event() gives each finding's event from
+ * the loader's copy (findings are few), so this works for a pipe or a trace
+ * still being written too.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,9 @@
  *   "spinning on L" on the threads of L's process. waits/wait totals count
  *   all of them (a timed-out wait was still a wait); contended counts those
  *   that end in an acquisition: a hold of L by that thread (the hold's
- *   args.thread) beginning within TV_REP_MATCH_NS of the wait's end.
+ *   args.thread; when threads of the process share the waiter's name, the
+ *   hold's tid, re-read from the file) beginning within TV_REP_MATCH_NS of
+ *   the wait's end.
  * - Findings: instants of cat "finding"; reports sharing (pid, args.id)
  *   collapse into the one with the highest args.count, listed where the
  *   first of them was.

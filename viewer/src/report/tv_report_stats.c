@@ -3,6 +3,8 @@
  * tv_report_int.h). One pass over every slice; slice names are classified
  * once per distinct string, since a trace has millions of slices but few names.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,13 +34,43 @@ static uint64_t classify(const tv_model *m, tv_str name) {
     return CLS_VAL(CLS_BLOCKED, 0);
 }
 
-/* Did the thread named holder acquire the lock (lane) right when its wait ended? */
-static int wait_ends_in_hold(const tv_lane *lock, int64_t end, tv_str holder) {
+/* Is the hold's b event on thread tid? 1 yes, 0 no, -1 cannot tell (the
+ * file cannot be re-read, or the tid is a name the model replaced). */
+static int hold_on_thread(tv_event_reader *rd, const tv_slice *s, int64_t tid) {
+    cJSON *ev = tv_event_reader_get(rd, s->src);
+    if (!ev) return -1;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(ev, "tid");
+    int r = -1;
+    if (!t) {
+        r = tid == 0; /* the loader's default */
+    } else if (cJSON_IsNumber(t)) {
+        if (fabs(t->valuedouble) <= 9007199254740992.0) r = (int64_t)t->valuedouble == tid;
+    } else if (cJSON_IsString(t) && t->valuestring && t->valuestring[0]) {
+        /* numeric strings are numbers to the loader too */
+        char *end;
+        errno = 0;
+        long long n = strtoll(t->valuestring, &end, 10);
+        const char *c = t->valuestring;
+        if (!*end && !errno && (*c == '-' || (*c >= '0' && *c <= '9'))) r = n == tid;
+    }
+    cJSON_Delete(ev);
+    return r;
+}
+
+/* Did the waiting thread (lane th) acquire the lock (lane) right when its wait
+ * ended? Holds name their holder (args.thread), kept in the model as the
+ * slice's label; when other threads of the process share the waiter's name
+ * (a pool's default thread@file.c:line), the hold's own tid decides. */
+static int wait_ends_in_hold(const tv_lane *lock, int64_t end, const tv_lane *th, int shared,
+                             tv_event_reader *rd) {
     for (uint32_t r = 0; r < lock->nrows; r++) {
         const tv_row *row = &lock->rows[r];
         for (size_t i = tv_row_first_starting_at(row, end - TV_REP_MATCH_NS);
-             i < row->n && row->s[i].ts <= end + TV_REP_MATCH_NS; i++)
-            if (!row->s[i].label || row->s[i].label == holder) return 1;
+             i < row->n && row->s[i].ts <= end + TV_REP_MATCH_NS; i++) {
+            const tv_slice *s = &row->s[i];
+            if (s->label && s->label != th->name) continue;
+            if (!shared || hold_on_thread(rd, s, th->tid) != 0) return 1;
+        }
     }
     return 0;
 }
@@ -88,14 +120,31 @@ static void lock_from_lane(const tv_rep *r, tv_rep_lock *k, uint32_t li) {
         }
 }
 
-static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, tv_rep_map *names,
-                             const tv_rep_map *locks, tv_str state, int *oom) {
+/* What thread_from_lane needs besides the lane. */
+typedef struct lane_ctx {
+    tv_rep_map *names;       /* state slice name -> class */
+    const tv_rep_map *locks; /* (process, lock name) -> index in r->locks */
+    const tv_rep_map *lanes_named; /* (process, thread name) -> thread lanes so named */
+    tv_str state;
+    tv_event_reader *rd;
+} lane_ctx;
+
+static uint64_t name_key(uint32_t process, tv_str name) {
+    return ((uint64_t)process << 32 | name) + 1;
+}
+
+static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, const lane_ctx *c, int *oom) {
+    tv_rep_map *names = c->names;
+    const tv_rep_map *locks = c->locks;
+    tv_str state = c->state;
     const tv_model *m = r->m;
     const tv_lane *l = &m->lanes[li];
     t->lane = li;
     t->pid = m->procs[l->process].pid;
     t->tid = l->tid;
     t->name = tv_model_str(m, l->name);
+    uint64_t same_name = 0;
+    tv_rep_map_get(c->lanes_named, name_key(l->process, l->name), &same_name);
     for (uint32_t ri = 0; ri < l->nrows; ri++) {
         const tv_row *row = &l->rows[ri];
         if (!row->n) continue;
@@ -126,7 +175,8 @@ static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, tv_rep_ma
             k->waits++;
             k->wait_total += s->dur;
             if (s->dur > k->wait_max) k->wait_max = s->dur;
-            if (wait_ends_in_hold(&m->lanes[k->lane], s->ts + s->dur, l->name)) k->contended++;
+            if (wait_ends_in_hold(&m->lanes[k->lane], s->ts + s->dur, l, same_name > 1, c->rd))
+                k->contended++;
         }
     }
     if (l->nmarks) {
@@ -137,7 +187,8 @@ static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, tv_rep_ma
 }
 
 int tv_rep_build(tv_rep *r, const tv_model *m) {
-    tv_rep_map locks = {0}, names = {0};
+    tv_rep_map locks = {0}, names = {0}, lanes_named = {0};
+    tv_event_reader *rd = NULL;
     int bad = 0;
     memset(r, 0, sizeof *r);
     r->m = m;
@@ -167,21 +218,34 @@ int tv_rep_build(tv_rep *r, const tv_model *m) {
             if (tv_rep_map_put(&locks, ((uint64_t)l->process << 32 | l->name) + 1, r->nlocks)) bad = 1;
             lock_from_lane(r, &r->locks[r->nlocks++], li);
         }
-    tv_str state = tv_model_find_str(m, "state");
+    /* how many thread lanes of each process share each name */
+    for (uint32_t li = 0; li < m->nlanes; li++) {
+        const tv_lane *l = &m->lanes[li];
+        if (l->kind != TV_LANE_THREAD) continue;
+        uint64_t n = 0;
+        tv_rep_map_get(&lanes_named, name_key(l->process, l->name), &n);
+        if (tv_rep_map_put(&lanes_named, name_key(l->process, l->name), n + 1)) bad = 1;
+    }
+    if (!(rd = tv_event_reader_open(m))) goto oom;
+    lane_ctx c = {&names, &locks, &lanes_named, tv_model_find_str(m, "state"), rd};
     for (uint32_t p = 0; p < m->nprocs; p++)
         for (uint32_t j = 0; j < m->procs[p].nlanes; j++) {
             uint32_t li = m->procs[p].lanes[j];
             if (m->lanes[li].kind != TV_LANE_THREAD) continue;
             index_put(&r->thread_by_tid, key2(m->procs[p].pid, (uint64_t)m->lanes[li].tid), r->nthreads, &bad);
-            thread_from_lane(r, &r->threads[r->nthreads++], li, &names, &locks, state, &bad);
+            thread_from_lane(r, &r->threads[r->nthreads++], li, &c, &bad);
         }
     if (bad || tv_rep_findings(r)) goto oom;
+    tv_event_reader_close(rd);
     tv_rep_map_free(&locks);
     tv_rep_map_free(&names);
+    tv_rep_map_free(&lanes_named);
     return 0;
 oom:
+    tv_event_reader_close(rd);
     tv_rep_map_free(&locks);
     tv_rep_map_free(&names);
+    tv_rep_map_free(&lanes_named);
     tv_rep_free(r);
     return -1;
 }

@@ -24,4 +24,12 @@ void tv_tab_cell(tv_tab *t, const char *fmt, ...) __attribute__((format(printf, 
 int tv_tab_print(tv_tab *t, FILE *f, const char *indent);
 void tv_tab_free(tv_tab *t);
 
+/* Trace strings are data, not terminal input: these write a control byte
+ * (below 0x20, 0x7f, and the two-byte UTF-8 C1 controls U+0080..U+009F,
+ * which some terminals obey too) as \xNN, so that a name can neither drive
+ * the terminal nor break a table's lines. Table cells are escaped so. */
+void tv_tab_put(FILE *f, const char *s);
+/* The escaped copy (malloc), or NULL out of memory. */
+char *tv_tab_escape(const char *s);
+
 #endif

@@ -13,6 +13,12 @@
 
 typedef char dbuf[32];
 
+/* Every string from the trace goes through put (tv_tab_put: control
+ * characters escaped); table cells are escaped by the table. */
+static void put(FILE *f, const char *s) {
+    tv_tab_put(f, s);
+}
+
 static const char *dur(dbuf b, int64_t ns) {
     tv_rep_fmt_dur(b, sizeof(dbuf), ns);
     return b;
@@ -22,10 +28,14 @@ static void header(const tv_rep *r, FILE *f) {
     const tv_model *m = r->m;
     const tv_stats *st = &m->stats;
     dbuf a, b, c;
-    fprintf(f, "file      %s\n", m->path ? m->path : "(memory)");
-    for (uint32_t i = 0; i < m->nprocs; i++)
-        fprintf(f, "%s %s (pid %" PRIu32 ")\n", i ? "         " : "process  ",
-                tv_model_str(m, m->procs[i].name), m->procs[i].pid);
+    fputs("file      ", f);
+    put(f, m->path ? m->path : "(memory)");
+    fputc('\n', f);
+    for (uint32_t i = 0; i < m->nprocs; i++) {
+        fputs(i ? "          " : "process   ", f);
+        put(f, tv_model_str(m, m->procs[i].name));
+        fprintf(f, " (pid %" PRIu32 ")\n", m->procs[i].pid);
+    }
     fprintf(f, "duration  %s (%s to %s)\n", dur(a, m->t1 - m->t0), dur(b, m->t0), dur(c, m->t1));
     fprintf(f, "trace     %s, %s\n", st->threadlens ? "threadlens" : "foreign (not written by threadlens)",
             st->truncated ? "truncated (the file ends inside the event array)" : "complete");
@@ -33,7 +43,10 @@ static void header(const tv_rep *r, FILE *f) {
     const char *sep = " (";
     for (int ph = 0; ph < 128; ph++)
         if (st->by_phase[ph]) {
-            fprintf(f, "%s%c %" PRIu64, sep, ph, st->by_phase[ph]);
+            char name[2] = {(char)ph, 0};
+            fputs(sep, f);
+            put(f, name); /* a foreign trace's ph may be any character */
+            fprintf(f, " %" PRIu64, st->by_phase[ph]);
             sep = ", ";
         }
     fprintf(f, "%s\n", *sep == ',' ? ")" : "");
@@ -116,33 +129,54 @@ static int num_arg(const cJSON *o, const char *key, double *out) {
     return 1;
 }
 
+/* A number that can be an int64 id (a wider one names nothing: converting
+ * it would be undefined). */
+static int id_ok(double v) {
+    return v >= -9.2e18 && v <= 9.2e18;
+}
+
+/* An id or count: all its digits when it can be one, else short. */
+static void put_num(FILE *f, double v) {
+    fprintf(f, id_ok(v) ? "%.0f" : "%g", v);
+}
+
 static void thread_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *o, const char *key) {
     double tid;
     if (!num_arg(o, key, &tid)) {
         fputs("an unknown thread", f);
         return;
     }
-    const char *name = tv_rep_thread_name(r, pid, (int64_t)tid);
-    fprintf(f, "thread %.0f", tid);
-    if (name) fprintf(f, " (%s)", name);
+    const char *name = id_ok(tid) ? tv_rep_thread_name(r, pid, (int64_t)tid) : NULL;
+    fputs("thread ", f);
+    put_num(f, tid);
+    if (name) {
+        fputs(" (", f);
+        put(f, name);
+        fputc(')', f);
+    }
 }
 
 static void object_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *o, const char *key) {
     double id;
     const char *s = str_arg(o, key);
     if (s) {
-        fputs(s, f);
+        put(f, s);
         return;
     }
     if (!num_arg(o, key, &id)) {
         fputs("?", f);
         return;
     }
-    const char *name = tv_rep_object_name(r, pid, (int64_t)id);
-    if (name)
-        fprintf(f, "%s (#%.0f)", name, id);
-    else
-        fprintf(f, "object #%.0f", id);
+    const char *name = id_ok(id) ? tv_rep_object_name(r, pid, (int64_t)id) : NULL;
+    if (name) {
+        put(f, name);
+        fputs(" (#", f);
+        put_num(f, id);
+        fputc(')', f);
+    } else {
+        fputs("object #", f);
+        put_num(f, id);
+    }
 }
 
 /* A ts arg: microseconds, like the event's ts. */
@@ -154,23 +188,37 @@ static void ts_ref(FILE *f, const cJSON *o, const char *key) {
 
 static void site_ref(FILE *f, const char *what, const cJSON *o, const char *key) {
     const char *s = str_arg(o, key);
-    if (s) fprintf(f, "%s%s", what, s);
+    if (s) {
+        fputs(what, f);
+        put(f, s);
+    }
 }
 
 static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
     const char *var = str_arg(x->args, "variable"), *addr = str_arg(x->args, "addr");
     double size;
     fputs("    ", f);
-    if (var) fprintf(f, "variable %s, ", var);
-    fprintf(f, "address %s", addr ? addr : "?");
-    if (num_arg(x->args, "size", &size)) fprintf(f, ", %.0f bytes", size);
+    if (var) {
+        fputs("variable ", f);
+        put(f, var);
+        fputs(", ", f);
+    }
+    fputs("address ", f);
+    put(f, addr ? addr : "?");
+    if (num_arg(x->args, "size", &size)) {
+        fputs(", ", f);
+        put_num(f, size);
+        fputs(" bytes", f);
+    }
     fputc('\n', f);
     static const char *const acc[] = {"first", "second"};
     for (int i = 0; i < 2; i++) {
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(x->args, acc[i]);
         if (!cJSON_IsObject(a)) continue;
         const char *op = str_arg(a, "op");
-        fprintf(f, "    %s:%s %s by ", acc[i], i ? "" : " ", op ? op : "access");
+        fprintf(f, "    %s:%s ", acc[i], i ? "" : " ");
+        put(f, op ? op : "access");
+        fputs(" by ", f);
         thread_ref(r, f, x->pid, a, "tid");
         ts_ref(f, a, "ts");
         site_ref(f, ", ", a, "at");
@@ -178,10 +226,15 @@ static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
         const cJSON *stack = cJSON_GetObjectItemCaseSensitive(a, "stack"), *e;
         if (cJSON_IsArray(stack) && cJSON_GetArraySize(stack) > 0) {
             fputs("      stack:", f);
-            cJSON_ArrayForEach(e, stack) if (cJSON_IsString(e)) fprintf(f, " %s", e->valuestring);
+            cJSON_ArrayForEach(e, stack) if (cJSON_IsString(e) && e->valuestring) {
+                fputc(' ', f);
+                put(f, e->valuestring);
+            }
             fputc('\n', f);
-        } else if (cJSON_IsString(stack)) {
-            fprintf(f, "      stack: %s\n", stack->valuestring);
+        } else if (cJSON_IsString(stack) && stack->valuestring) {
+            fputs("      stack: ", f);
+            put(f, stack->valuestring);
+            fputc('\n', f);
         }
     }
 }
@@ -212,7 +265,8 @@ static void hang(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
         dbuf b;
         fputs("    ", f);
         thread_ref(r, f, x->pid, e, "tid");
-        fprintf(f, ": %s", state ? state : "blocked");
+        fputs(": ", f);
+        put(f, state ? state : "blocked");
         if (num_arg(e, "since_ts", &since) && fabs(since) < 9e12)
             fprintf(f, " since %s", dur(b, llround(since * 1000)));
         fputc('\n', f);
@@ -230,7 +284,8 @@ static void hang(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
 
 static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
     const char *what = str_arg(x->args, "what");
-    fprintf(f, "    %s", what ? what : "misuse");
+    fputs("    ", f);
+    put(f, what ? what : "misuse");
     if (cJSON_GetObjectItemCaseSensitive(x->args, "object")) {
         fputs(": ", f);
         object_ref(r, f, x->pid, x->args, "object");
@@ -244,7 +299,11 @@ static void other(FILE *f, const tv_rep_finding *x) {
     if (!copy) return;
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "message");
     char *s = cJSON_PrintUnformatted(copy);
-    if (s && strcmp(s, "{}")) fprintf(f, "    %s\n", s);
+    if (s && strcmp(s, "{}")) {
+        fputs("    ", f);
+        put(f, s); /* cJSON escapes below 0x20, not 0x7f or C1 */
+        fputc('\n', f);
+    }
     cJSON_free(s);
     cJSON_Delete(copy);
 }
@@ -258,14 +317,22 @@ static void findings(const tv_rep *r, FILE *f) {
     for (size_t i = 0; i < r->nfindings; i++) {
         const tv_rep_finding *x = &r->findings[i];
         dbuf b;
-        fprintf(f, "  %s at %s", x->kind_name, dur(b, x->ts));
+        fputs("  ", f);
+        put(f, x->kind_name);
+        fprintf(f, " at %s", dur(b, x->ts));
         if (x->tid >= 0) {
             const char *name = tv_rep_thread_name(r, x->pid, x->tid);
             fprintf(f, " on thread %" PRId64, x->tid);
-            if (name) fprintf(f, " (%s)", name);
+            if (name) {
+                fputs(" (", f);
+                put(f, name);
+                fputc(')', f);
+            }
         }
         if (x->count > 1) fprintf(f, ", reported %" PRId64 " times", x->count);
-        fprintf(f, "\n    %s\n", x->message);
+        fputs("\n    ", f);
+        put(f, x->message);
+        fputc('\n', f);
         switch (x->kind) {
         case TV_REP_RACE: race(r, f, x); break;
         case TV_REP_LOCK_ORDER: cycle(r, f, x, 0); break;
