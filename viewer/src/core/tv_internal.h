@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "tv_load.h"
+#include "tv_map.h"
 #include "tv_model.h"
 
 /* ---- finding texts (tv_raw.c) ---- */
@@ -205,22 +206,5 @@ extern uint64_t tv_load_split_min, tv_load_piece_size;
 
 /* Stable sort with a pre-check for already-sorted input (tv_sort.c). */
 void tv_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
-
-/* Two-word keys to uint32 values, open addressing (tv_map.c). The first
- * key word must never be UINT64_MAX (it marks a free slot). */
-typedef struct tv_map {
-    uint64_t *keys; /* 2 per slot */
-    uint32_t *vals;
-    size_t mask, n;
-} tv_map;
-int tv_map_init(tv_map *m, size_t hint);
-void tv_map_free(tv_map *m);
-/* Returns a pointer to the value for (a, b), inserting UINT32_MAX when
- * absent (*created = 1); NULL when out of memory. */
-uint32_t *tv_map_get(tv_map *m, uint64_t a, uint64_t b, int *created);
-uint32_t tv_map_find(const tv_map *m, uint64_t a, uint64_t b);
-void tv_map_del(tv_map *m, uint64_t a, uint64_t b);
-
-#define TV_NONE UINT32_MAX
 
 #endif

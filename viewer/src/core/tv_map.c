@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "tv_internal.h"
+#include "tv_map.h"
 
 #define FREE_KEY UINT64_MAX
 

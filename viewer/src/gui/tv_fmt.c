@@ -1,7 +1,7 @@
 /*
- * tv_fmt.c — times as people read them: durations with three significant
- * digits, positions with full nanosecond precision, axis ticks in 1-2-5
- * steps labelled in the largest unit that keeps them short.
+ * tv_fmt.c — times on the timeline: positions with full nanosecond
+ * precision, axis ticks in 1-2-5 steps labelled in the largest unit that
+ * keeps them short (durations: tv_fmt_dur in core's tv_fmt.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -9,24 +9,6 @@
 #include <string.h>
 
 #include "tv_view.h"
-
-char *tv_fmt_dur(int64_t ns, char *buf, size_t len) {
-    const char *sign = ns < 0 ? "-" : "";
-    double a = fabs((double)ns);
-    if (a < 1e3) {
-        snprintf(buf, len, "%s%.0f ns", sign, a);
-        return buf;
-    }
-    static const struct { double div; const char *unit; } u[] = {
-        {1e3, "us"}, {1e6, "ms"}, {1e9, "s"}};
-    int k = a < 1e6 ? 0 : a < 1e9 ? 1 : 2;
-    double v = a / u[k].div;
-    /* 999.96 us would print as "1000 us": move it to the next unit. */
-    if (k < 2 && v >= 999.95) k++, v = a / u[k].div;
-    const char *fmt = v < 9.995 ? "%s%.2f %s" : v < 99.95 ? "%s%.1f %s" : "%s%.0f %s";
-    snprintf(buf, len, fmt, sign, v, u[k].unit);
-    return buf;
-}
 
 char *tv_fmt_time(int64_t ns, char *buf, size_t len) {
     const char *sign = ns < 0 ? "-" : "";

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tv_fmt.h"
 #include "tv_model.h"
 #include "tv_style.h"
 
@@ -237,9 +238,8 @@ size_t tv_view_tooltip(const tv_view *v, const tv_sel *s, char *buf, size_t len)
 /* The view state as the testing aid writes it (THREADLENS_VIEW_STATE). */
 size_t tv_view_state_text(const tv_view *v, char *buf, size_t len);
 
-/* Time formatting: a duration ("1.23 ms") and a time since the trace start
- * with full precision ("12.345678 ms"). */
-char *tv_fmt_dur(int64_t ns, char *buf, size_t len);
+/* Time formatting: durations ("1.23 ms") are tv_fmt_dur (tv_fmt.h); a time
+ * since the trace start with full precision ("12.345678 ms"). */
 char *tv_fmt_time(int64_t ns, char *buf, size_t len);
 /* Axis ticks for span ns over px pixels: a 1-2-5 step at least min_px apart. */
 int64_t tv_tick_step(int64_t span, int px, int min_px);

@@ -63,7 +63,8 @@ int tv_rep_findings(tv_rep *r) {
     if (!m->nfindings) return 0;
     r->findings = calloc(m->nfindings, sizeof *r->findings);
     if (!r->findings) return -1;
-    tv_rep_map seen = {0};
+    tv_map seen; /* (pid, args.id) -> index in r->findings */
+    if (tv_map_init(&seen, 64)) return -1;
     int rc = 0;
     for (size_t i = 0; i < m->nfindings && !rc; i++) {
         tv_rep_finding f;
@@ -72,9 +73,8 @@ int tv_rep_findings(tv_rep *r) {
             rc = -1;
             break;
         }
-        uint64_t key = (((uint64_t)f.pid << 40) ^ (uint64_t)f.id) + 1, at;
-        if (f.id >= 0 && tv_rep_map_get(&seen, key, &at) && r->findings[at].pid == f.pid &&
-            r->findings[at].id == f.id) {
+        size_t at = f.id >= 0 ? tv_map_find(&seen, f.pid, (uint64_t)f.id) : TV_NONE;
+        if (at < r->nfindings && r->findings[at].pid == f.pid && r->findings[at].id == f.id) {
             /* The same finding reported again: keep the latest count. */
             tv_rep_finding *old = &r->findings[at];
             if (f.count > old->count) {
@@ -85,9 +85,11 @@ int tv_rep_findings(tv_rep *r) {
             }
             continue;
         }
-        if (f.id >= 0 && tv_rep_map_put(&seen, key, r->nfindings)) rc = -1;
+        uint32_t *v = f.id >= 0 ? tv_map_get(&seen, f.pid, (uint64_t)f.id, NULL) : NULL;
+        if (v) *v = (uint32_t)r->nfindings;
+        else if (f.id >= 0) rc = -1;
         r->findings[r->nfindings++] = f;
     }
-    tv_rep_map_free(&seen);
+    tv_map_free(&seen);
     return rc;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tv_map.h"
 #include "tv_model.h"
 
 struct cJSON;
@@ -74,16 +75,6 @@ typedef struct tv_rep_finding {
     struct cJSON *args;    /* the event's args object (owned), never NULL */
 } tv_rep_finding;
 
-/* Open addressing, uint64 key -> uint64 value. Key 0 is never stored:
- * callers add 1 to keys that could be 0. put returns -1 out of memory. */
-typedef struct tv_rep_map {
-    uint64_t *keys, *vals;
-    size_t cap, n;
-} tv_rep_map;
-int tv_rep_map_put(tv_rep_map *h, uint64_t key, uint64_t val);
-int tv_rep_map_get(const tv_rep_map *h, uint64_t key, uint64_t *val);
-void tv_rep_map_free(tv_rep_map *h);
-
 typedef struct tv_rep {
     const tv_model *m;
     tv_rep_thread *threads;
@@ -92,7 +83,8 @@ typedef struct tv_rep {
     size_t nlocks;
     tv_rep_finding *findings; /* in order of first report */
     size_t nfindings;
-    tv_rep_map thread_by_tid, obj_by_id, obj_by_name; /* see tv_report_stats.c */
+    tv_map thread_by_tid; /* (pid, tid) -> index in threads */
+    tv_map obj_by_id, obj_by_name; /* (pid, id or name) -> index in m->objects */
 } tv_rep;
 
 /* JSON key / text heading of each kind. */
@@ -108,8 +100,5 @@ const char *tv_rep_object_name(const tv_rep *r, uint32_t pid, int64_t id);
 
 int tv_rep_text(const tv_rep *r, FILE *f);
 int tv_rep_json(const tv_rep *r, FILE *f);
-
-/* "1.25 ms": three significant digits, unit chosen so the number is < 1000. */
-void tv_rep_fmt_dur(char *buf, size_t len, int64_t ns);
 
 #endif

@@ -14,24 +14,45 @@
 
 /* What a state slice name means: its class, and for lock waits the lock. */
 enum { CLS_RUNNING = 1, CLS_BLOCKED = 2, CLS_LOCKWAIT = 3 };
-#define CLS_VAL(cls, lock) ((uint64_t)(cls) | ((uint64_t)(lock) << 8))
-#define CLS_OF(v) ((int)((v) & 0xff))
-#define CLS_LOCK(v) ((tv_str)((v) >> 8))
 
 static const char *const lock_wait_prefix[] = {"waiting for ", "waiting to read ", "spinning on "};
 
-static uint64_t classify(const tv_model *m, tv_str name) {
+static int classify(const tv_model *m, tv_str name, tv_str *lock) {
     const char *s = tv_model_str(m, name);
-    if (!strcmp(s, "running")) return CLS_VAL(CLS_RUNNING, 0);
+    *lock = 0;
+    if (!strcmp(s, "running")) return CLS_RUNNING;
     for (size_t i = 0; i < sizeof lock_wait_prefix / sizeof *lock_wait_prefix; i++) {
         size_t n = strlen(lock_wait_prefix[i]);
         if (!strncmp(s, lock_wait_prefix[i], n)) {
-            tv_str lock = tv_model_find_str(m, s + n);
+            *lock = tv_model_find_str(m, s + n);
             /* A lock nobody ever held has no lane: still blocked time. */
-            return lock ? CLS_VAL(CLS_LOCKWAIT, lock) : CLS_VAL(CLS_BLOCKED, 0);
+            return *lock ? CLS_LOCKWAIT : CLS_BLOCKED;
         }
     }
-    return CLS_VAL(CLS_BLOCKED, 0);
+    return CLS_BLOCKED;
+}
+
+/* classify(), remembered per name in names: (name, 0) -> class, and for a
+ * lock wait (name, 1) -> the lock. */
+static int name_class(tv_map *names, const tv_model *m, tv_str name, tv_str *lock, int *oom) {
+    int created;
+    uint32_t *v = tv_map_get(names, name, 0, &created);
+    if (v && !created) {
+        *lock = *v == CLS_LOCKWAIT ? tv_map_find(names, name, 1) : 0;
+        return (int)*v;
+    }
+    int cls = classify(m, name, lock);
+    if (!v) {
+        *oom = 1;
+        return cls;
+    }
+    *v = (uint32_t)cls;
+    if (cls == CLS_LOCKWAIT) {
+        uint32_t *l = tv_map_get(names, name, 1, NULL);
+        if (l) *l = *lock;
+        else *oom = 1;
+    }
+    return cls;
 }
 
 /* Is the hold's b event on thread tid? 1 yes, 0 no, -1 cannot tell (the
@@ -75,23 +96,27 @@ static int wait_ends_in_hold(const tv_lane *lock, int64_t end, const tv_lane *th
     return 0;
 }
 
-/* Lookups by a (pid, id) pair: the map holds a hash of the pair, so a hit
- * is checked, and a miss or a collision falls back to a scan. */
-static uint64_t key2(uint64_t a, uint64_t b) {
-    uint64_t k = (a * 0x9e3779b97f4a7c15ull) ^ b;
-    return k ? k : 1;
+/* Lookups by a (pid, id) pair: a hit is checked (an index past uint32 is
+ * stored cut short), and a miss falls back to a scan. */
+
+/* Index i for (a, b): put sets it, put_first only when (a, b) is new. */
+static void index_put(tv_map *h, uint64_t a, uint64_t b, size_t i, int *oom) {
+    uint32_t *v = tv_map_get(h, a, b, NULL);
+    if (v) *v = (uint32_t)i;
+    else *oom = 1;
 }
 
-static void index_put(tv_rep_map *h, uint64_t key, size_t i, int *oom) {
-    uint64_t old;
-    if (!tv_rep_map_get(h, key, &old) && tv_rep_map_put(h, key, i)) *oom = 1;
+static void index_put_first(tv_map *h, uint64_t a, uint64_t b, size_t i, int *oom) {
+    int created;
+    uint32_t *v = tv_map_get(h, a, b, &created);
+    if (!v) *oom = 1;
+    else if (created) *v = (uint32_t)i;
 }
 
 static const tv_object *object_by_name(const tv_rep *r, uint32_t pid, tv_str name) {
     const tv_model *m = r->m;
-    uint64_t i;
-    if (tv_rep_map_get(&r->obj_by_name, key2(pid, name), &i) && m->objects[i].pid == pid &&
-        m->objects[i].name == name)
+    size_t i = tv_map_find(&r->obj_by_name, pid, name);
+    if (i < m->nobjects && m->objects[i].pid == pid && m->objects[i].name == name)
         return &m->objects[i];
     for (i = 0; i < m->nobjects; i++)
         if (m->objects[i].pid == pid && m->objects[i].name == name) return &m->objects[i];
@@ -122,20 +147,16 @@ static void lock_from_lane(const tv_rep *r, tv_rep_lock *k, uint32_t li) {
 
 /* What thread_from_lane needs besides the lane. */
 typedef struct lane_ctx {
-    tv_rep_map *names;       /* state slice name -> class */
-    const tv_rep_map *locks; /* (process, lock name) -> index in r->locks */
-    const tv_rep_map *lanes_named; /* (process, thread name) -> thread lanes so named */
+    tv_map *names;       /* state slice name -> class (see name_class) */
+    const tv_map *locks; /* (process, lock name) -> index in r->locks */
+    const tv_map *lanes_named; /* (process, thread name) -> thread lanes so named */
     tv_str state;
     tv_event_reader *rd;
 } lane_ctx;
 
-static uint64_t name_key(uint32_t process, tv_str name) {
-    return ((uint64_t)process << 32 | name) + 1;
-}
-
 static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, const lane_ctx *c, int *oom) {
-    tv_rep_map *names = c->names;
-    const tv_rep_map *locks = c->locks;
+    tv_map *names = c->names;
+    const tv_map *locks = c->locks;
     tv_str state = c->state;
     const tv_model *m = r->m;
     const tv_lane *l = &m->lanes[li];
@@ -143,8 +164,8 @@ static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, const lan
     t->pid = m->procs[l->process].pid;
     t->tid = l->tid;
     t->name = tv_model_str(m, l->name);
-    uint64_t same_name = 0;
-    tv_rep_map_get(c->lanes_named, name_key(l->process, l->name), &same_name);
+    uint32_t same_name = tv_map_find(c->lanes_named, l->process, l->name);
+    if (same_name == TV_NONE) same_name = 0;
     for (uint32_t ri = 0; ri < l->nrows; ri++) {
         const tv_row *row = &l->rows[ri];
         if (!row->n) continue;
@@ -157,20 +178,15 @@ static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, const lan
         for (size_t i = 0; i < row->n; i++) {
             const tv_slice *s = &row->s[i];
             if (s->cat != state) continue;
-            uint64_t cls;
-            if (!tv_rep_map_get(names, (uint64_t)s->name + 1, &cls)) {
-                cls = classify(m, s->name);
-                if (tv_rep_map_put(names, (uint64_t)s->name + 1, cls)) *oom = 1;
-            }
-            if (CLS_OF(cls) == CLS_RUNNING) {
+            tv_str lock;
+            int cls = name_class(names, m, s->name, &lock, oom);
+            if (cls == CLS_RUNNING) {
                 t->running += s->dur;
                 continue;
             }
             t->blocked += s->dur;
-            uint64_t ki;
-            if (CLS_OF(cls) != CLS_LOCKWAIT ||
-                !tv_rep_map_get(locks, ((uint64_t)l->process << 32 | CLS_LOCK(cls)) + 1, &ki))
-                continue;
+            uint32_t ki;
+            if (cls != CLS_LOCKWAIT || (ki = tv_map_find(locks, l->process, lock)) == TV_NONE) continue;
             tv_rep_lock *k = &r->locks[ki];
             k->waits++;
             k->wait_total += s->dur;
@@ -187,11 +203,15 @@ static void thread_from_lane(tv_rep *r, tv_rep_thread *t, uint32_t li, const lan
 }
 
 int tv_rep_build(tv_rep *r, const tv_model *m) {
-    tv_rep_map locks = {0}, names = {0}, lanes_named = {0};
+    tv_map locks = {0}, names = {0}, lanes_named = {0};
     tv_event_reader *rd = NULL;
     int bad = 0;
     memset(r, 0, sizeof *r);
     r->m = m;
+    if (tv_map_init(&locks, 64) || tv_map_init(&names, 64) || tv_map_init(&lanes_named, 64) ||
+        tv_map_init(&r->thread_by_tid, 64) || tv_map_init(&r->obj_by_id, 64) ||
+        tv_map_init(&r->obj_by_name, 64))
+        goto oom;
     size_t nthreads = 0, nlocks = 0;
     for (uint32_t i = 0; i < m->nlanes; i++) {
         if (m->lanes[i].kind == TV_LANE_THREAD) nthreads++;
@@ -203,9 +223,8 @@ int tv_rep_build(tv_rep *r, const tv_model *m) {
     /* Backwards, so that where a name or id repeats the first object wins. */
     for (size_t i = m->nobjects; i-- > 0;) {
         const tv_object *o = &m->objects[i];
-        if (tv_rep_map_put(&r->obj_by_name, key2(o->pid, o->name), i) ||
-            tv_rep_map_put(&r->obj_by_id, key2(o->pid, (uint64_t)o->id), i))
-            bad = 1;
+        index_put(&r->obj_by_name, o->pid, o->name, i, &bad);
+        index_put(&r->obj_by_id, o->pid, (uint64_t)o->id, i, &bad);
     }
 
     /* Display order: processes in order, each one's lanes in order. Locks
@@ -215,16 +234,17 @@ int tv_rep_build(tv_rep *r, const tv_model *m) {
             uint32_t li = m->procs[p].lanes[j];
             const tv_lane *l = &m->lanes[li];
             if (l->kind != TV_LANE_ASYNC || !(l->flags & TV_LANE_LOCK)) continue;
-            if (tv_rep_map_put(&locks, ((uint64_t)l->process << 32 | l->name) + 1, r->nlocks)) bad = 1;
+            index_put(&locks, l->process, l->name, r->nlocks, &bad);
             lock_from_lane(r, &r->locks[r->nlocks++], li);
         }
     /* how many thread lanes of each process share each name */
     for (uint32_t li = 0; li < m->nlanes; li++) {
         const tv_lane *l = &m->lanes[li];
         if (l->kind != TV_LANE_THREAD) continue;
-        uint64_t n = 0;
-        tv_rep_map_get(&lanes_named, name_key(l->process, l->name), &n);
-        if (tv_rep_map_put(&lanes_named, name_key(l->process, l->name), n + 1)) bad = 1;
+        int created;
+        uint32_t *n = tv_map_get(&lanes_named, l->process, l->name, &created);
+        if (!n) bad = 1;
+        else *n = created ? 1 : *n + 1;
     }
     if (!(rd = tv_event_reader_open(m))) goto oom;
     lane_ctx c = {&names, &locks, &lanes_named, tv_model_find_str(m, "state"), rd};
@@ -232,28 +252,28 @@ int tv_rep_build(tv_rep *r, const tv_model *m) {
         for (uint32_t j = 0; j < m->procs[p].nlanes; j++) {
             uint32_t li = m->procs[p].lanes[j];
             if (m->lanes[li].kind != TV_LANE_THREAD) continue;
-            index_put(&r->thread_by_tid, key2(m->procs[p].pid, (uint64_t)m->lanes[li].tid), r->nthreads, &bad);
+            index_put_first(&r->thread_by_tid, m->procs[p].pid, (uint64_t)m->lanes[li].tid, r->nthreads, &bad);
             thread_from_lane(r, &r->threads[r->nthreads++], li, &c, &bad);
         }
     if (bad || tv_rep_findings(r)) goto oom;
     tv_event_reader_close(rd);
-    tv_rep_map_free(&locks);
-    tv_rep_map_free(&names);
-    tv_rep_map_free(&lanes_named);
+    tv_map_free(&locks);
+    tv_map_free(&names);
+    tv_map_free(&lanes_named);
     return 0;
 oom:
     tv_event_reader_close(rd);
-    tv_rep_map_free(&locks);
-    tv_rep_map_free(&names);
-    tv_rep_map_free(&lanes_named);
+    tv_map_free(&locks);
+    tv_map_free(&names);
+    tv_map_free(&lanes_named);
     tv_rep_free(r);
     return -1;
 }
 
 void tv_rep_free(tv_rep *r) {
-    tv_rep_map_free(&r->thread_by_tid);
-    tv_rep_map_free(&r->obj_by_id);
-    tv_rep_map_free(&r->obj_by_name);
+    tv_map_free(&r->thread_by_tid);
+    tv_map_free(&r->obj_by_id);
+    tv_map_free(&r->obj_by_name);
     free(r->threads);
     free(r->locks);
     for (size_t i = 0; i < r->nfindings; i++) cJSON_Delete(r->findings[i].args);
@@ -262,9 +282,8 @@ void tv_rep_free(tv_rep *r) {
 }
 
 const char *tv_rep_thread_name(const tv_rep *r, uint32_t pid, int64_t tid) {
-    uint64_t i;
-    if (tv_rep_map_get(&r->thread_by_tid, key2(pid, (uint64_t)tid), &i) && r->threads[i].pid == pid &&
-        r->threads[i].tid == tid)
+    size_t i = tv_map_find(&r->thread_by_tid, pid, (uint64_t)tid);
+    if (i < r->nthreads && r->threads[i].pid == pid && r->threads[i].tid == tid)
         return r->threads[i].name;
     for (i = 0; i < r->nthreads; i++)
         if (r->threads[i].pid == pid && r->threads[i].tid == tid) return r->threads[i].name;
@@ -273,28 +292,11 @@ const char *tv_rep_thread_name(const tv_rep *r, uint32_t pid, int64_t tid) {
 
 const char *tv_rep_object_name(const tv_rep *r, uint32_t pid, int64_t id) {
     const tv_object *o = r->m->objects;
-    uint64_t i;
-    if (tv_rep_map_get(&r->obj_by_id, key2(pid, (uint64_t)id), &i) && o[i].pid == pid && o[i].id == id)
+    size_t i = tv_map_find(&r->obj_by_id, pid, (uint64_t)id);
+    if (i < r->m->nobjects && o[i].pid == pid && o[i].id == id)
         return tv_model_str(r->m, o[i].name);
     for (i = 0; i < r->m->nobjects; i++)
         if (r->m->objects[i].pid == pid && r->m->objects[i].id == id)
             return tv_model_str(r->m, r->m->objects[i].name);
     return NULL;
-}
-
-void tv_rep_fmt_dur(char *buf, size_t len, int64_t ns) {
-    static const char *const unit[] = {"ns", "us", "ms", "s"};
-    const char *sign = ns < 0 ? "-" : "";
-    double v = ns < 0 ? -(double)ns : (double)ns;
-    int u = 0;
-    if (v < 1000) {
-        snprintf(buf, len, "%s%.0f ns", sign, v);
-        return;
-    }
-    while (u < 3 && v >= 999.5) {
-        v /= 1000;
-        u++;
-    }
-    int prec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-    snprintf(buf, len, "%s%.*f %s", sign, prec, v, unit[u]);
 }

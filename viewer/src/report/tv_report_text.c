@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "tv_fmt.h"
 #include "tv_report_int.h"
 #include "tv_report_table.h"
 
@@ -20,8 +21,7 @@ static void put(FILE *f, const char *s) {
 }
 
 static const char *dur(dbuf b, int64_t ns) {
-    tv_rep_fmt_dur(b, sizeof(dbuf), ns);
-    return b;
+    return tv_fmt_dur(ns, b, sizeof(dbuf));
 }
 
 static void header(const tv_rep *r, FILE *f) {
