@@ -18,8 +18,16 @@ int tv_report_write(const tv_model *m, FILE *f, int json) {
     return rc;
 }
 
-static int usage(FILE *f) {
-    fputs("usage: threadlens report [--json] FILE\n"
+#define TV_REPORT_USAGE "usage: threadlens report [--json] FILE"
+
+/* A usage error is one line: what was wrong, then the synopsis. */
+static int usage_error(void) {
+    fputs(" (" TV_REPORT_USAGE "; --help for more)\n", stderr);
+    return 2;
+}
+
+static int help(void) {
+    fputs(TV_REPORT_USAGE "\n"
           "\n"
           "Threads, events, dropped events, per-lock acquisitions, contention, wait and\n"
           "hold times, and the detectors' findings of a trace (threadlens or any Chrome\n"
@@ -29,8 +37,8 @@ static int usage(FILE *f) {
           "              Keys always present: threads, events, dropped, locks, races,\n"
           "              lock_order, deadlocks, hangs, misuse.\n"
           "  -h, --help  this help\n",
-          f);
-    return f == stderr ? 2 : 0;
+          stdout);
+    return 0;
 }
 
 int tv_report_main(int argc, char **argv) {
@@ -44,27 +52,27 @@ int tv_report_main(int argc, char **argv) {
             } else if (!strcmp(a, "--json")) {
                 json = 1;
             } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-                return usage(stdout);
+                return help();
             } else {
                 fputs("threadlens report: unknown option '", stderr);
                 tv_tab_put(stderr, a);
-                fputs("'\n", stderr);
-                return usage(stderr);
+                fputs("'", stderr);
+                return usage_error();
             }
         } else if (file) {
             fputs("threadlens report: one FILE only ('", stderr);
             tv_tab_put(stderr, file);
             fputs("' and '", stderr);
             tv_tab_put(stderr, a);
-            fputs("')\n", stderr);
-            return usage(stderr);
+            fputs("')", stderr);
+            return usage_error();
         } else {
             file = a;
         }
     }
     if (!file) {
-        fputs("threadlens report: missing FILE (the trace to report on)\n", stderr);
-        return usage(stderr);
+        fputs("threadlens report: missing FILE (the trace to report on)", stderr);
+        return usage_error();
     }
 
     char err[512] = "";
