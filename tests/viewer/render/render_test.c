@@ -11,6 +11,7 @@
  */
 #include <SDL.h>
 #include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "tv_app.h"
 #include "tv_input.h"
 #include "tv_load.h"
+#include "tv_text.h"
 #include "tv_view.h"
 
 static int failures;
@@ -598,6 +600,90 @@ static void check_edges(const char *outdir) {
     }
 }
 
+/* UTF-8 names: drawn with the font's glyphs, measured with the same advances. */
+static int ttf_adv(TTF_Font *t, Uint32 cp) {
+    int a, b, c, d, adv = -1;
+    TTF_GlyphMetrics32(t, cp, &a, &b, &c, &d, &adv);
+    return adv;
+}
+
+static tv_model *utf8_trace(const char *thread) {
+    char json[1024];
+    snprintf(json, sizeof json,
+             "[{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}},\n"
+             "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"\xe9\x94\x81 \xce\xbb\xcf\x8c\xce\xb3\xce\xbf\xcf\x82\"}},\n"
+             "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"},\n"
+             "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":400,\"dur\":600,\"cat\":\"state\",\"name\":\"\xd0\x9e\xd0\xb6\xd0\xb8\xd0\xb4\xd0\xb0\xd0\xbd\xd0\xb8\xd0\xb5 \xd0\xb7\xd0\xb0\xd0\xbc\xd0\xba\xd0\xb0 \xc3\xa9t\xc3\xa9\"},\n"
+             "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":0,\"dur\":1000,\"cat\":\"state\",\"name\":\"bad \xff\xfe bytes\"}]\n",
+             thread);
+    return load_str("utf8.json", json);
+}
+
+static void check_utf8(const char *outdir) {
+    static const char *const cyr = "\xd0\x9f\xd0\xbe\xd1\x82\xd0\xbe\xd0\xba caf\xc3\xa9"; /* "Поток café" */
+    char err[256];
+    SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, 400, 40, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = sf ? SDL_CreateSoftwareRenderer(sf) : NULL;
+    tv_font *f = r ? tv_font_open(r, TV_FONT_PX, 0, err, sizeof err) : NULL;
+    TTF_Font *t = f ? TTF_OpenFont(tv_font_path(), TV_FONT_PX) : NULL;
+    CHECK(f && t, "cannot open the font: %s", f ? TTF_GetError() : err);
+    if (f && t) {
+        TTF_SetFontHinting(t, TTF_HINTING_LIGHT);
+        int cafe = ttf_adv(t, 'c') + ttf_adv(t, 'a') + ttf_adv(t, 'f') + ttf_adv(t, 0xe9);
+        CHECK(tv_text_width(f, "caf\xc3\xa9") == cafe, "width of cafe-acute %d, advances sum to %d",
+              tv_text_width(f, "caf\xc3\xa9"), cafe);
+        CHECK(tv_text_width(f, "caf\xc3\xa9") != tv_text_width(f, "caf?"), "cafe-acute measured as caf?");
+        int potok = ttf_adv(t, 0x41f) + ttf_adv(t, 0x43e) + ttf_adv(t, 0x442) + ttf_adv(t, 0x43e) + ttf_adv(t, 0x43a);
+        CHECK(tv_text_width(f, "\xd0\x9f\xd0\xbe\xd1\x82\xd0\xbe\xd0\xba") == potok, "width of Cyrillic %d, advances %d",
+              tv_text_width(f, "\xd0\x9f\xd0\xbe\xd1\x82\xd0\xbe\xd0\xba"), potok);
+        /* bad bytes: U+FFFD; a glyph DejaVu Sans lacks (CJK): '?' */
+        CHECK(tv_text_width(f, "\xff") == tv_text_width(f, "\xef\xbf\xbd"), "invalid byte is not U+FFFD");
+        CHECK(tv_text_width(f, "\xe9\x94\x81") == tv_text_width(f, "?"), "missing glyph is not '?'");
+        CHECK(tv_text_width(f, "\xe2\x82") == tv_text_width(f, "\xef\xbf\xbd"), "truncated sequence");
+        /* drawing: the same widths, "..." cuts that fit, ink where the text is */
+        int w = tv_text_width(f, cyr);
+        SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+        SDL_RenderClear(r);
+        CHECK(tv_text_draw(r, f, 2, 2, cyr, TV_RGB(0, 0, 0), TV_TEXT_NOLIMIT) == w, "drawn width != measured");
+        SDL_RenderPresent(r);
+        CHECK(count_dark(sf, 2, 0, 2 + tv_text_width(f, "\xd0\x9f\xd0\xbe\xd1\x82\xd0\xbe\xd0\xba"), 30) > 15,
+              "no ink for the Cyrillic glyphs");
+        int cut = tv_text_draw(r, f, 2, 2, cyr, TV_RGB(0, 0, 0), w - 1);
+        CHECK(cut > 0 && cut <= w - 1, "cut text %d px in %d", cut, w - 1);
+    }
+    if (t) TTF_CloseFont(t);
+    tv_font_close(f);
+    if (r) SDL_DestroyRenderer(r);
+    SDL_FreeSurface(sf);
+
+    /* a thread's label in the timeline: its own glyphs, not "?????" */
+    tv_model *m = utf8_trace(cyr), *q = utf8_trace("????? caf?");
+    if (!m || !q) goto out;
+    char png[1024], png2[1024];
+    snprintf(png, sizeof png, "%s/utf8.png", outdir);
+    snprintf(png2, sizeof png2, "%s/utf8-q.png", outdir);
+    tv_shot shot = {800, 300, 0, 0};
+    CHECK(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    CHECK(tv_render_offscreen(q, &shot, png2, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    SDL_Surface *s = load_png(png), *s2 = load_png(png2);
+    uint32_t lane = lane_named(m, cyr, TV_LANE_THREAD);
+    CHECK(lane != TV_NO_LANE, "no lane named %s", cyr);
+    tv_view *v = tv_view_new(m, 800, 300);
+    if (s && s2 && v && lane != TV_NO_LANE) {
+        int y = row_mid(v, lane, 0), diff = 0;
+        CHECK(count_dark(s, 20, y - 8, v->g.tl_x0, y + 8) > 20, "no label ink at y=%d", y);
+        for (int yy = y - 8; yy < y + 8; yy++)
+            for (int x = 0; x < v->g.tl_x0; x++) diff += !same(px(s, x, yy), px(s2, x, yy));
+        CHECK(diff > 20, "the Cyrillic label looks like '????? caf?' (%d pixels differ)", diff);
+    }
+    tv_view_free(v);
+    SDL_FreeSurface(s);
+    SDL_FreeSurface(s2);
+out:
+    tv_model_free(m);
+    tv_model_free(q);
+}
+
 /* tv_view_main with stderr captured: exit status and the lines it wrote */
 static int run_main(int argc, char **argv, char *errbuf, size_t len, const char *outdir) {
     char path[1024];
@@ -651,6 +737,7 @@ static void check_main(const char *fixture, const char *outdir) {
     }
     char *u1[] = {"view", (char *)fixture, "--size", "huge", NULL};
     CHECK(run_main(4, u1, e, sizeof e, outdir) == 2 && strstr(e, "--size") && strstr(e, "usage:"), "bad --size: '%s'", e);
+    CHECK(strchr(e, '\n') == e + strlen(e) - 1, "a usage error is one line: '%s'", e);
     char *u2[] = {"view", (char *)fixture, "--range", "5ms:1ms", "--screenshot", png, NULL};
     CHECK(run_main(6, u2, e, sizeof e, outdir) == 2, "reversed --range accepted");
     /* --range up to 9e18 ns past a trace starting at 1e18 ns: no overflow
@@ -686,6 +773,7 @@ int main(int argc, char **argv) {
     tv_model_free(m);
     check_lod(argv[2]);
     check_edges(argv[2]);
+    check_utf8(argv[2]);
     check_main(argv[1], argv[2]);
     IMG_Quit();
     SDL_Quit();

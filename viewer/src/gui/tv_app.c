@@ -22,8 +22,10 @@
 #define DEFAULT_W 1600
 #define DEFAULT_H 900
 
-static void usage(FILE *f) {
-    fputs("usage: threadlens view TRACE [--screenshot OUT.png] [--size WxH] [--range START:END]\n"
+#define TV_VIEW_USAGE "usage: threadlens view TRACE [--screenshot OUT.png] [--size WxH] [--range START:END]"
+
+static void help(void) {
+    fputs(TV_VIEW_USAGE "\n"
           "  Shows TRACE (a threadlens or any Chrome/Perfetto JSON trace) on a timeline.\n"
           "  --screenshot OUT.png  render to a PNG and exit; needs no display\n"
           "  --size WxH            image (or initial window) size, default 1600x900\n"
@@ -39,14 +41,14 @@ static void usage(FILE *f) {
           "                              (none|slice|mark|gmark|flow|sample), selected_name,\n"
           "                              selected_lane, selected_row, selected_ts, selected_dur,\n"
           "                              find, find_hits, help, collapsed, width, height\n",
-          f);
+          stdout);
 }
 
 static int usage_error(const char *fmt, const char *arg) {
     fputs("threadlens view: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    usage(stderr);
+    /* one line: the mistake, then the synopsis */
+    fputs(" (" TV_VIEW_USAGE "; --help for more)\n", stderr);
     return 2;
 }
 
@@ -123,8 +125,10 @@ typedef struct app {
 
 static int open_window(app *a) {
     if (a->win) return 0;
+    /* SDL wants UTF-8: a file name with bad bytes gets U+FFFD, as drawn */
     char title[600];
-    snprintf(title, sizeof title, "threadlens - %s", base_name(a->path));
+    int n = snprintf(title, sizeof title, "threadlens - ");
+    tv_utf8_clean(title + n, sizeof title - (size_t)n, base_name(a->path));
     a->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->w, a->h,
                               SDL_WINDOW_RESIZABLE);
     if (!a->win) {
@@ -257,7 +261,7 @@ int tv_view_main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *val = NULL;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            usage(stdout);
+            help();
             return 0;
         }
         int is_opt = !strncmp(arg, "--screenshot", 12) || !strncmp(arg, "--size", 6) ||

@@ -50,7 +50,11 @@ static void value_text(const cJSON *j, char *b, size_t n) {
         snprintf(b, n, "%s", p ? p : "?");
         cJSON_free(p);
     }
-    if (strlen(b) > 160) strcpy(b + 157, "...");
+    if (strlen(b) > 160) { /* cut at a character boundary */
+        size_t k = 157;
+        while (k > 0 && (b[k] & 0xc0) == 0x80) k--;
+        strcpy(b + k, "...");
+    }
 }
 
 static const char *arg_str(const cJSON *ev, const char *key) {
