@@ -623,6 +623,58 @@ static void foreign_one_line(void) {
     tv_model_free(m);
 }
 
+/* Pieces cut at one instant whose times were rounded so that the parent and
+ * the child both end 1 ns after the cut: each joins its own predecessor. */
+static void rounded_pieces(void) {
+    const char *t =
+        "[{\"ph\":\"X\",\"name\":\"phase\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":10.0006},\n"
+        "{\"ph\":\"X\",\"name\":\"running\",\"pid\":1,\"tid\":1,\"ts\":5,\"dur\":5.0006},\n"
+        "{\"ph\":\"X\",\"name\":\"phase\",\"pid\":1,\"tid\":1,\"ts\":10,\"dur\":10,"
+        "\"args\":{\"continued\":true}},\n"
+        "{\"ph\":\"X\",\"name\":\"running\",\"pid\":1,\"tid\":1,\"ts\":10,\"dur\":10,"
+        "\"args\":{\"continued\":true}}]\n";
+    char err[256];
+    tv_model *m = tv_load_buffer("rounded.json", t, strlen(t), NULL, err, sizeof err);
+    CHECK(m != NULL);
+    if (!m) return;
+    CHECK(tv_check_model(m) == NULL);
+    const tv_lane *l = lane_named(m, "thread 1");
+    CHECK_EQ(l->nrows, 2);
+    CHECK_EQ(m->stats.joined, 2);
+    CHECK_EQ(m->stats.clamped, 0);
+    CHECK_SLICE(m, slice(l, 0, 0), 0, 20000, "phase", TV_SLICE_JOINED);
+    CHECK_SLICE(m, slice(l, 1, 0), 5000, 15000, "running", TV_SLICE_JOINED);
+    tv_model_free(m);
+}
+
+/* pids are 32-bit in the model: a larger or negative pid is a process of its
+ * own, not folded onto the pid it truncates to. */
+static void wide_pids(void) {
+    const char *t =
+        "[{\"ph\":\"X\",\"name\":\"a\",\"pid\":4294967297,\"tid\":1,\"ts\":0,\"dur\":1},"
+        "{\"ph\":\"X\",\"name\":\"b\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":1},"
+        "{\"ph\":\"X\",\"name\":\"c\",\"pid\":-1,\"tid\":1,\"ts\":0,\"dur\":1},"
+        "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":\"one\"}},"
+        "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":4294967297,\"args\":{\"name\":\"big\"}}]";
+    char err[256];
+    tv_model *m = tv_load_buffer("pids.json", t, strlen(t), NULL, err, sizeof err);
+    CHECK(m != NULL);
+    if (!m) return;
+    CHECK(tv_check_model(m) == NULL);
+    CHECK_EQ(m->nprocs, 3);
+    int one = 0, big = 0;
+    for (uint32_t i = 0; i < m->nprocs; i++) {
+        const tv_process *p = &m->procs[i];
+        CHECK_EQ(p->nlanes, 1);
+        const tv_lane *l = &m->lanes[p->lanes[0]];
+        const char *pn = tv_model_str(m, p->name), *sn = tv_model_str(m, l->rows[0].s[0].name);
+        if (!strcmp(pn, "one")) one += !strcmp(sn, "b");
+        if (!strcmp(pn, "big")) big += !strcmp(sn, "a");
+    }
+    CHECK(one == 1 && big == 1);
+    tv_model_free(m);
+}
+
 /* ---- truncated files ---- */
 
 static void truncated_files(void) {
@@ -727,6 +779,9 @@ static void malformed_files(void) {
     CHECK_STR(err, want);
 
     EXPECT("empty.json", "", ": empty file (expected a JSON array of trace events)");
+    /* cJSON keeps the last of duplicate keys: the error points at that one */
+    EXPECT("dupkey.json", "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":1,\"name\":\"x\",\"ts\":\"bad\"}]\n",
+           ":1:59: expected a number for \"ts\"");
     EXPECT("blank.json", " \n\t\n", ": empty file (expected a JSON array of trace events)");
     EXPECT("binary.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0",
            ":1:1: expected '[' or '{' (not a JSON trace)");
@@ -974,6 +1029,8 @@ int main(int argc, char **argv) {
     if (all || !strcmp(group, "foreign")) {
         foreign_trace();
         foreign_one_line();
+        rounded_pieces();
+        wide_pids();
     }
     if (all || !strcmp(group, "truncated")) truncated_files();
     if (all || !strcmp(group, "malformed")) malformed_files();

@@ -404,7 +404,7 @@ int tv_build_feed(tv_builder *b, tv_parsed *p) {
     st->truncated = p->truncated;
 
     size_t nb = (p->nrecs + (1u << TV_BLOCK_BITS) - 1) >> TV_BLOCK_BITS;
-    if ((b->nblocks + nb) << TV_BLOCK_BITS >= TV_NONE) return -1; /* 4G events */
+    if ((b->nblocks + nb) << TV_BLOCK_BITS >= TV_NONE) return -2; /* 4G events: records are uint32 */
     if (b->nblocks + nb > b->capblocks) {
         size_t cap = b->capblocks ? b->capblocks : 64;
         while (cap < b->nblocks + nb) cap *= 2;

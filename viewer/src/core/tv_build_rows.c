@@ -98,17 +98,12 @@ static int nest(lane_ctx *c, tv_blane *L, uint32_t *nrows) {
         const tv_rec *r = tv_brec(b, s->rec);
         int cont = (r->flags & TV_REC_CONTINUED) != 0;
         int64_t ts = s->ts;
-        /* a piece whose predecessor overlaps it by the writer's rounding */
-        if (cont && ns > 0) {
-            uint32_t top = c->stack[ns - 1];
-            int64_t te = item_end(&it[top]);
-            if (te > ts && te - ts <= 1 && tv_brec(b, it[top].rec)->name == r->name) {
-                join(c, it, top, k);
-                clamp(c, it, ns - 1, top);
-                continue;
-            }
-        }
-        while (ns > 0 && item_end(&it[c->stack[ns - 1]]) <= ts) ns--;
+        /* A continued piece may overlap its predecessor by 1 ns when the
+         * trace's times were rounded (sub-ns foreign clocks): it pops the
+         * slices that end within that 1 ns, so that at every level it meets
+         * its predecessor on the same row and joins it there. */
+        int64_t slack = cont ? 1 : 0;
+        while (ns > 0 && item_end(&it[c->stack[ns - 1]]) <= ts + slack) ns--;
         uint32_t d = (uint32_t)ns;
         if (reserve(c, &c->last, &c->caplast, d, TV_NONE) || reserve(c, &c->count, &c->capcount, d, 0) ||
             reserve(c, &c->stack, &c->capstack, d, 0))
@@ -118,7 +113,7 @@ static int nest(lane_ctx *c, tv_blane *L, uint32_t *nrows) {
         uint32_t prev = c->last[d];
         if (cont && prev != TV_NONE && (d == 0 || it[prev].ts >= it[c->stack[d - 1]].ts)) {
             int64_t pe = item_end(&it[prev]);
-            if (pe <= ts && ts - pe <= 1 && tv_brec(b, it[prev].rec)->name == r->name) {
+            if (pe - ts <= 1 && ts - pe <= 1 && tv_brec(b, it[prev].rec)->name == r->name) {
                 join(c, it, prev, k);
                 c->stack[ns++] = prev;
                 clamp(c, it, ns - 1, prev);

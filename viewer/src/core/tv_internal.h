@@ -40,6 +40,7 @@ void tv_raw_free(tv_rawtab *t);
 
 /* Interned strings: one hash table, one growing block of characters. The
  * model's table also remembers which file it came from (tv_model_event). */
+#define TV_STRTAB_MAX (1u << 30) /* distinct strings in a model */
 typedef struct tv_strtab {
     char *chars;
     size_t nchars, capchars;

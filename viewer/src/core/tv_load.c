@@ -421,7 +421,7 @@ static tv_model *load(const input *in, const tv_load_opts *opts, char *err, size
             int rc = tv_build_feed(b, &p->out);
             if (fed == 0) p->out.strings = NULL; /* the builder's table now */
             if (rc) {
-                oom = 1;
+                oom = rc == -2 ? 2 : 1;
                 break;
             }
             fed++;
@@ -460,7 +460,8 @@ static tv_model *load(const input *in, const tv_load_opts *opts, char *err, size
     if (error) {
         format_error(in, error, err, errlen);
     } else if (oom) {
-        set_err(err, errlen, "%s: %s", in->name, "out of memory");
+        set_err(err, errlen, "%s: %s", in->name,
+                oom == 2 ? "more than 4294967294 events (the viewer's limit)" : "out of memory");
     } else if (cancelled) {
         if (err && errlen) snprintf(err, errlen, "cancelled");
     } else {

@@ -6,6 +6,7 @@
  * text of finding events (tv_raw.c).
  */
 #include <cjson/cJSON.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,22 +43,23 @@ void tv_parsed_free(tv_parsed *p) {
 /* Where the value of top-level key `key` starts in the element text (which
  * cJSON has accepted, so the walk can be simple), for error positions. */
 static size_t field_pos(const char *el, size_t len, const char *key) {
-    size_t klen = strlen(key), i = 1;
+    size_t klen = strlen(key), i = 1, found = 0; /* cJSON keeps the last of duplicate keys */
     for (;;) {
         while (i < len && el[i] != '"') {
-            if (el[i] == '}') return 0;
+            if (el[i] == '}') return found;
             i++;
         }
-        if (i >= len) return 0;
+        if (i >= len) return found;
         size_t k0 = ++i;
         while (i < len && el[i] != '"') i += el[i] == '\\' ? 2 : 1;
-        if (i >= len) return 0;
+        if (i >= len) return found;
         int match = i - k0 == klen && memcmp(el + k0, key, klen) == 0;
         i++;
         while (i < len && el[i] != ':') i++;
         i++;
         while (i < len && (el[i] == ' ' || el[i] == '\t' || el[i] == '\n' || el[i] == '\r')) i++;
-        if (match || i >= len) return i < len ? i : 0;
+        if (i >= len) return found;
+        if (match) found = i;
         /* skip the value */
         int depth = 0;
         while (i < len) {
@@ -68,7 +70,7 @@ static size_t field_pos(const char *el, size_t len, const char *key) {
             } else if (c == '{' || c == '[') {
                 depth++;
             } else if (c == '}' || c == ']') {
-                if (depth == 0) return 0;
+                if (depth == 0) return found;
                 depth--;
             } else if (c == ',' && depth == 0) {
                 break;
@@ -97,6 +99,13 @@ static int field_fail(ctx *c, const char *key, const char *what) {
     return -1;
 }
 
+static int intern_fail(ctx *c) {
+    tv_parsed_fail(c->p, c->off, c->p->strings->n + 1 >= TV_STRTAB_MAX
+                                     ? "more than 2^30 distinct strings (the viewer's limit)"
+                                     : "out of memory");
+    return -1;
+}
+
 /* Names and categories repeat from one event to the next: a string equal to
  * the last one interned at the same place costs one comparison. */
 static int intern_cached(ctx *c, const char *s, uint32_t *cache, uint32_t *out) {
@@ -111,20 +120,14 @@ static int intern_cached(ctx *c, const char *s, uint32_t *cache, uint32_t *out) 
         return 0;
     }
     uint32_t id = tv_strtab_intern(c->p->strings, s, strlen(s));
-    if (id == UINT32_MAX) {
-        tv_parsed_fail(c->p, c->off, "out of memory");
-        return -1;
-    }
+    if (id == UINT32_MAX) return intern_fail(c);
     *out = *cache = id;
     return 0;
 }
 
 static int intern(ctx *c, const char *s, uint32_t *out) {
     uint32_t id = tv_strtab_intern(c->p->strings, s, strlen(s));
-    if (id == UINT32_MAX) {
-        tv_parsed_fail(c->p, c->off, "out of memory");
-        return -1;
-    }
+    if (id == UINT32_MAX) return intern_fail(c);
     *out = id;
     return 0;
 }
@@ -420,6 +423,14 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
     uint32_t s;
     int is_str;
     if (pid_tid(c, pid, "pid", &n, &s, &is_str)) return -1;
+    if (!is_str && (n < 0 || n > (int64_t)UINT32_MAX)) {
+        /* the model's pids are 32-bit: a larger or negative one is kept
+         * apart from the others by its text, like a pid given as a name */
+        char text[24];
+        snprintf(text, sizeof text, "%" PRId64, n);
+        if (intern(c, text, &s)) return -1;
+        is_str = 1;
+    }
     proto.pid = is_str ? s : (uint32_t)n;
     if (is_str) proto.flags |= TV_REC_PIDSTR;
     if (pid_tid(c, tid, "tid", &n, &s, &is_str)) return -1;

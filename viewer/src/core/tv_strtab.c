@@ -88,7 +88,8 @@ uint32_t tv_strtab_intern(tv_strtab *t, const char *s, size_t len) {
         uint32_t id = lookup(t, s, len, h, &slot);
         if (id != UINT32_MAX) return id;
     }
-    if (t->n + 1 >= UINT32_MAX - 1) return UINT32_MAX;
+    /* 2^30 strings keep every size below in 32 bits (table: 2^31 slots) */
+    if (t->n + 1 >= TV_STRTAB_MAX) return UINT32_MAX;
     /* keep the table at most half full */
     if ((t->n + 1) * 2 > t->tmask) {
         if (grow_table(t)) return UINT32_MAX;
