@@ -1,6 +1,7 @@
 /*
- * tl_test.h — the unit tests' whole framework: CHECK records a failure and
- * goes on, TEST_RUN runs one case by name, main returns the failure count.
+ * tl_test.h — the tests' whole framework (unit, scenario and viewer tests):
+ * each CHECK records a failure and goes on, TEST_RUN runs one case by name,
+ * main returns the failure count.
  */
 #ifndef TL_TEST_H
 #define TL_TEST_H
@@ -22,7 +23,27 @@ static int tl_test_failures;
     do {                                                                         \
         const char *g_ = (got), *w_ = (want);                                    \
         if (strcmp(g_, w_) != 0) {                                               \
-            fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_, w_); \
+            fprintf(stderr, "%s:%d: %s = \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, g_, w_); \
+            tl_test_failures++;                                                  \
+        }                                                                        \
+    } while (0)
+
+#define CHECK_EQ(got, want)                                                      \
+    do {                                                                         \
+        long long g_ = (long long)(got), w_ = (long long)(want);                 \
+        if (g_ != w_) {                                                          \
+            fprintf(stderr, "%s:%d: %s = %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_); \
+            tl_test_failures++;                                                  \
+        }                                                                        \
+    } while (0)
+
+/* CHECK with a printf-style explanation of what was seen. */
+#define CHECK_MSG(cond, ...)                                                     \
+    do {                                                                         \
+        if (!(cond)) {                                                           \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                        \
+            fputc('\n', stderr);                                                 \
             tl_test_failures++;                                                  \
         }                                                                        \
     } while (0)

@@ -17,36 +17,13 @@
 #include <unistd.h>
 
 #include "tv_check.h"
+#include "tl_test.h"
 #include "tv_load.h"
 
-static int failures;
 static const char *traces, *tmpdir;
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
-#define CHECK_EQ(got, want)                                                                  \
-    do {                                                                                     \
-        long long g_ = (long long)(got), w_ = (long long)(want);                             \
-        if (g_ != w_) {                                                                      \
-            fprintf(stderr, "%s:%d: %s = %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_); \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
 
-#define CHECK_STR(got, want)                                                                \
-    do {                                                                                    \
-        const char *g_ = (got), *w_ = (want);                                               \
-        if (strcmp(g_, w_) != 0) {                                                          \
-            fprintf(stderr, "%s:%d: %s = \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, g_, w_); \
-            failures++;                                                                     \
-        }                                                                                   \
-    } while (0)
 
 static char *path_of(const char *dir, const char *name) {
     static char buf[4][1024];
@@ -62,13 +39,13 @@ static tv_model *load_opts(const char *path, int threads) {
     tv_model *m = tv_load(path, &o, err, sizeof err);
     if (!m) {
         fprintf(stderr, "load %s: %s\n", path, err);
-        failures++;
+        tl_test_failures++;
         return NULL;
     }
     const char *bad = tv_check_model(m);
     if (bad) {
         fprintf(stderr, "%s: model invariant broken: %s\n", path, bad);
-        failures++;
+        tl_test_failures++;
     }
     return m;
 }
@@ -81,7 +58,7 @@ static const tv_lane *lane_named(const tv_model *m, const char *name) {
     for (uint32_t i = 0; i < m->nlanes; i++)
         if (!strcmp(tv_model_str(m, m->lanes[i].name), name)) return &m->lanes[i];
     fprintf(stderr, "no lane named \"%s\"\n", name);
-    failures++;
+    tl_test_failures++;
     static tv_lane none;
     return &none;
 }
@@ -95,7 +72,7 @@ static const tv_slice *slice(const tv_lane *l, uint32_t d, size_t i) {
     static tv_slice none;
     if (d >= l->nrows || i >= l->rows[d].n) {
         fprintf(stderr, "no slice %zu in row %u\n", i, d);
-        failures++;
+        tl_test_failures++;
         return &none;
     }
     return &l->rows[d].s[i];
@@ -906,7 +883,7 @@ static void same_model(const tv_model *a, const tv_model *b) {
                 if (s->ts != t->ts || s->dur != t->dur || s->src != t->src ||
                     strcmp(tv_model_str(a, s->name), tv_model_str(b, t->name))) {
                     fprintf(stderr, "lane %u row %u slice %zu differs\n", i, d, k);
-                    failures++;
+                    tl_test_failures++;
                     break;
                 }
             }
@@ -914,7 +891,7 @@ static void same_model(const tv_model *a, const tv_model *b) {
         for (size_t k = 0; k < x->nsamples && k < y->nsamples; k++)
             if (x->samples[k].ts != y->samples[k].ts || x->samples[k].value != y->samples[k].value) {
                 fprintf(stderr, "lane %u sample %zu differs\n", i, k);
-                failures++;
+                tl_test_failures++;
                 break;
             }
     }
@@ -1004,7 +981,7 @@ static void demo_trace(const char *path) {
         CHECK(k0 < r0->n && (r0->s[k0].flags & TV_SLICE_FLOW_OUT) && r0->s[k0].ts + r0->s[k0].dur == f->ts0);
         CHECK(k1 < r1->n && (r1->s[k1].flags & TV_SLICE_FLOW_IN) && r1->s[k1].ts == f->ts1);
         CHECK(f->ts0 <= f->ts1);
-        if (failures) break;
+        if (tl_test_failures) break;
     }
     tv_model_free(m);
 }
@@ -1039,6 +1016,6 @@ int main(int argc, char **argv) {
         if (argc < 5) return 2;
         demo_trace(argv[4]);
     }
-    printf("%s: %d failure(s)\n", group, failures);
-    return failures != 0;
+    printf("%s: %d failure(s)\n", group, tl_test_failures);
+    return tl_test_failures != 0;
 }

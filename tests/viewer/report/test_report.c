@@ -20,18 +20,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "tl_test.h"
 #include "tv_load.h"
 #include "tv_report.h"
 
-static int failures;
 
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                            \
-        }                                                                          \
-    } while (0)
 
 #define CHECK_INT(json, key, want)                                                      \
     do {                                                                                \
@@ -39,7 +32,7 @@ static int failures;
         if (got_ != (int64_t)(want)) {                                                  \
             fprintf(stderr, "%s:%d: %s: got %" PRId64 ", want %" PRId64 "\n", __FILE__, \
                     __LINE__, key, got_, (int64_t)(want));                              \
-            failures++;                                                                 \
+            tl_test_failures++;                                                                 \
         }                                                                               \
     } while (0)
 
@@ -106,7 +99,7 @@ static void check_keys(const cJSON *j) {
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         if (!cJSON_IsArray(get(j, lists[i]))) {
             fprintf(stderr, "key %s missing or not a list\n", lists[i]);
-            failures++;
+            tl_test_failures++;
         }
     CHECK(cJSON_IsNumber(get(j, "events")));
     CHECK(cJSON_IsNumber(get(j, "dropped")));
@@ -125,7 +118,7 @@ static void check_text(const char *text, const char *want) {
     char *sq = squeeze(text);
     if (!strstr(sq, want)) {
         fprintf(stderr, "text report lacks \"%s\":\n%s\n", want, text);
-        failures++;
+        tl_test_failures++;
     }
     free(sq);
 }
@@ -847,7 +840,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: test_report FIXTURE_DIR | --demo TRACE\n");
         return 2;
     }
-    if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
+    if (tl_test_failures) fprintf(stderr, "%d check(s) failed\n", tl_test_failures);
     else printf("ok\n");
-    return failures ? 1 : 0;
+    return tl_test_failures ? 1 : 0;
 }
