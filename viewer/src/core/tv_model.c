@@ -124,6 +124,24 @@ size_t tv_row_first_starting_at(const tv_row *r, int64_t t) {
     return lo;
 }
 
+/* The lower bound by ts of any array of records with an int64 ts field. */
+#define FIRST_AT(arr, n, field, t)                                \
+    do {                                                          \
+        size_t lo_ = 0, hi_ = (n);                                \
+        while (lo_ < hi_) {                                       \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                  \
+            if ((arr)[mid_].field < (t)) lo_ = mid_ + 1;          \
+            else hi_ = mid_;                                      \
+        }                                                         \
+        return lo_;                                               \
+    } while (0)
+
+size_t tv_marks_first_at(const tv_mark *mk, size_t n, int64_t t) { FIRST_AT(mk, n, ts, t); }
+
+size_t tv_flows_first_at(const tv_model *m, int64_t t) { FIRST_AT(m->flows, m->nflows, ts0, t); }
+
+size_t tv_samples_first_at(const tv_lane *l, int64_t t) { FIRST_AT(l->samples, l->nsamples, ts, t); }
+
 size_t tv_model_bytes(const tv_model *m) {
     if (!m) return 0;
     size_t b = sizeof *m;

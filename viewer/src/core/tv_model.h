@@ -223,5 +223,11 @@ void tv_model_free(tv_model *m);
 size_t tv_row_first_ending_after(const tv_row *r, int64_t t);
 /* First slice in the row whose ts is >= t, or r->n. */
 size_t tv_row_first_starting_at(const tv_row *r, int64_t t);
+/* First mark of mk[0..n) (sorted by ts) whose ts is >= t, or n. */
+size_t tv_marks_first_at(const tv_mark *mk, size_t n, int64_t t);
+/* First flow of m->flows whose ts0 is >= t, or m->nflows. */
+size_t tv_flows_first_at(const tv_model *m, int64_t t);
+/* First sample of a counter lane whose ts is >= t, or l->nsamples. */
+size_t tv_samples_first_at(const tv_lane *l, int64_t t);
 
 #endif

@@ -119,15 +119,8 @@ static const tv_flow *handoff(const tv_view *v, const char *lock, int64_t t) {
     snprintf(want, sizeof want, "unlock %s", lock);
     tv_str id = tv_model_find_str(m, want);
     if (!id) return NULL;
-    size_t lo = 0, hi = m->nflows;
-    int64_t from = t - 5000;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->flows[mid].ts0 < from) lo = mid + 1;
-        else hi = mid;
-    }
     const tv_flow *best = NULL;
-    for (size_t i = lo; i < m->nflows && m->flows[i].ts0 <= t + 5000; i++)
+    for (size_t i = tv_flows_first_at(m, t - 5000); i < m->nflows && m->flows[i].ts0 <= t + 5000; i++)
         if (m->flows[i].name == id &&
             (!best || llabs(m->flows[i].ts0 - t) < llabs(best->ts0 - t)))
             best = &m->flows[i];

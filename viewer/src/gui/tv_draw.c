@@ -156,7 +156,7 @@ static void draw_counter(tv_gfx *g, const tv_view *v, const tv_item *it, int ly,
         counter_coarse(g, v, l, cs, lv, &c, pass);
         return;
     }
-    size_t i = tv_counter_first(l, v->start + 1);
+    size_t i = tv_samples_first_at(l, v->start + 1);
     if (i > 0) i--;
     int64_t tend = v->m->t1 > l->samples[l->nsamples - 1].ts ? v->m->t1 : l->samples[l->nsamples - 1].ts;
     int prev_y = INT32_MIN;
@@ -195,16 +195,6 @@ static void counter_label(tv_gfx *g, const tv_view *v, const tv_item *it, int ly
     tv_text_draw(g->r, g->small, v->g.tl_x0 + 5, ly + 2, b, tv_c_text_dim, TV_TEXT_NOLIMIT);
 }
 
-static size_t marks_from(const tv_mark *mk, size_t n, int64_t t) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (mk[mid].ts < t) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 static void mark_shape(tv_gfx *g, const tv_view *v, const tv_mark *mk, float x, float y, int big) {
     const char *cat = tv_model_str(v->m, mk->cat);
     if (big || mk->finding) {
@@ -224,13 +214,13 @@ static void mark_shape(tv_gfx *g, const tv_view *v, const tv_mark *mk, float x, 
 
 static void draw_marks(tv_gfx *g, const tv_view *v, const tv_item *it, int ly) {
     const tv_lane *l = &v->m->lanes[it->index];
-    size_t i = marks_from(l->marks, l->nmarks, tv_x2t(v, v->g.tl_x0 - 8));
+    size_t i = tv_marks_first_at(l->marks, l->nmarks, tv_x2t(v, v->g.tl_x0 - 8));
     int64_t tmax = tv_x2t(v, v->g.tl_x1 + 8);
     while (i < l->nmarks && l->marks[i].ts <= tmax) {
         double x = tv_t2x(v, l->marks[i].ts);
         if (!l->marks[i].finding) mark_shape(g, v, &l->marks[i], (float)floor(x) + 0.5f, (float)ly + 1, 0);
         /* one mark per 3 px is all that can be seen */
-        size_t j = marks_from(l->marks, l->nmarks, tv_x2t(v, floor(x) + 3));
+        size_t j = tv_marks_first_at(l->marks, l->nmarks, tv_x2t(v, floor(x) + 3));
         i = j > i ? j : i + 1;
     }
 }
@@ -239,7 +229,7 @@ static void draw_findings(tv_gfx *g, const tv_view *v) {
     const tv_model *m = v->m;
     size_t nf = m->nfindings;
     /* findings_marks is sorted by ts; they are few */
-    size_t i = marks_from(m->findings_marks, nf, tv_x2t(v, v->g.tl_x0 - 8));
+    size_t i = tv_marks_first_at(m->findings_marks, nf, tv_x2t(v, v->g.tl_x0 - 8));
     for (; i < nf && m->findings_marks[i].ts <= tv_x2t(v, v->g.tl_x1 + 8); i++) {
         const tv_mark *mk = &m->findings_marks[i];
         int y, h;
@@ -250,7 +240,7 @@ static void draw_findings(tv_gfx *g, const tv_view *v) {
 
 static void draw_gmarks(tv_gfx *g, const tv_view *v) {
     const tv_model *m = v->m;
-    size_t i = marks_from(m->gmarks, m->ngmarks, tv_x2t(v, v->g.tl_x0 - 8));
+    size_t i = tv_marks_first_at(m->gmarks, m->ngmarks, tv_x2t(v, v->g.tl_x0 - 8));
     int64_t tmax = tv_x2t(v, v->g.tl_x1 + 8);
     while (i < m->ngmarks && m->gmarks[i].ts <= tmax) {
         const tv_mark *mk = &m->gmarks[i];
@@ -258,7 +248,7 @@ static void draw_gmarks(tv_gfx *g, const tv_view *v) {
         tv_rgb c = mk->finding ? tv_c_finding : tv_c_mark;
         c.a = 150;
         tv_gfx_rect(g, c, x, v->g.area_y0, 1, v->g.area_y1 - v->g.area_y0);
-        size_t j = marks_from(m->gmarks, m->ngmarks, tv_x2t(v, x + 3));
+        size_t j = tv_marks_first_at(m->gmarks, m->ngmarks, tv_x2t(v, x + 3));
         i = j > i ? j : i + 1;
     }
 }

@@ -43,13 +43,7 @@ void tv_draw_axis(tv_gfx *g, const tv_view *v) {
     }
     /* process- and global-scope marks: a marker on the axis (their line runs
      * down the lanes) */
-    size_t lo = 0, hi = m->ngmarks;
-    while (lo < hi) { /* the first in view */
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->gmarks[mid].ts < v->start) lo = mid + 1;
-        else hi = mid;
-    }
-    for (size_t i = lo; i < m->ngmarks && m->gmarks[i].ts <= v->end; i++) {
+    for (size_t i = tv_marks_first_at(m->gmarks, m->ngmarks, v->start); i < m->ngmarks && m->gmarks[i].ts <= v->end; i++) {
         const tv_mark *mk = &m->gmarks[i];
         float x = (float)(int)tv_t2x(v, mk->ts) + 0.5f, y = (float)G->area_y0 - 11;
         tv_rgb c = mk->finding ? tv_c_finding : tv_c_mark;

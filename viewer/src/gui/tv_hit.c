@@ -8,16 +8,6 @@
 
 #include "tv_view.h"
 
-static size_t flows_from(const tv_model *m, int64_t t) { /* first flow with ts0 >= t */
-    size_t lo = 0, hi = m->nflows;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->flows[mid].ts0 < t) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 static size_t flows_ending_from(const tv_view *v, int64_t t) { /* in flow_by_end */
     size_t lo = 0, hi = v->m->nflows;
     while (lo < hi) {
@@ -59,7 +49,7 @@ static int make_arrow(const tv_view *v, size_t fi, tv_arrow *a) {
 
 size_t tv_view_arrows_in_range(const tv_view *v) {
     const tv_model *m = v->m;
-    size_t a = flows_from(m, v->end + 1) - flows_from(m, v->start);
+    size_t a = tv_flows_first_at(m, v->end + 1) - tv_flows_first_at(m, v->start);
     size_t b = flows_ending_from(v, v->end + 1) - flows_ending_from(v, v->start);
     return a + b; /* arrows with both ends in range count twice: an estimate */
 }
@@ -74,7 +64,7 @@ static size_t selection_arrows(const tv_view *v, tv_arrow *out, size_t cap) {
     }
     int64_t a, b;
     if (v->sel.kind != TV_SEL_SLICE || !tv_view_sel_extent(v, &v->sel, &a, &b)) return 0;
-    size_t i = flows_from(m, a), k = flows_ending_from(v, a);
+    size_t i = tv_flows_first_at(m, a), k = flows_ending_from(v, a);
     /* a long parent slice may span very many arrows: look at a bounded number */
     for (int guard = 0; i < m->nflows && m->flows[i].ts0 <= b && n < cap && guard < 20000; i++, guard++) {
         const tv_flow *f = &m->flows[i];
@@ -92,7 +82,7 @@ size_t tv_view_arrows(const tv_view *v, tv_arrow *out, size_t cap) {
     const tv_model *m = v->m;
     if (!m->nflows || !cap) return 0;
     if (tv_view_arrows_in_range(v) > TV_ARROWS_DENSE) return selection_arrows(v, out, cap);
-    size_t a0 = flows_from(m, v->start), a1 = flows_from(m, v->end + 1);
+    size_t a0 = tv_flows_first_at(m, v->start), a1 = tv_flows_first_at(m, v->end + 1);
     size_t b0 = flows_ending_from(v, v->start), b1 = flows_ending_from(v, v->end + 1);
     size_t n = 0;
     for (size_t i = a0; i < a1 && n < cap; i++)
@@ -114,19 +104,9 @@ static double seg_dist(double px, double py, const tv_arrow *a) {
     return sqrt(ex * ex + ey * ey);
 }
 
-static size_t marks_from(const tv_mark *mk, size_t n, int64_t t) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (mk[mid].ts < t) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* The mark nearest x within tol pixels, or SIZE_MAX. */
 static size_t nearest_mark(const tv_view *v, const tv_mark *mk, size_t n, int x, double tol) {
-    size_t i = marks_from(mk, n, tv_x2t(v, x - tol)), best = SIZE_MAX;
+    size_t i = tv_marks_first_at(mk, n, tv_x2t(v, x - tol)), best = SIZE_MAX;
     double bd = tol + 1;
     /* a pile of marks at one pixel: the first 256 are enough to choose from */
     for (int k = 0; i < n && k < 256 && tv_t2x(v, mk[i].ts) <= x + tol; i++, k++) {
@@ -173,7 +153,7 @@ tv_sel tv_view_hit(const tv_view *v, int x, int y) {
     if (!l) return none;
     int64_t t = tv_x2t(v, x);
     if (l->kind == TV_LANE_COUNTER) {
-        size_t i = tv_counter_first(l, t + 1);
+        size_t i = tv_samples_first_at(l, t + 1);
         if (i == 0) return none;
         return (tv_sel){TV_SEL_SAMPLE, it->index, 0, i - 1};
     }

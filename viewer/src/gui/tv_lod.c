@@ -381,16 +381,6 @@ void tv_view_walk_row(const tv_view *v, uint32_t lane, uint32_t row, tv_span_fn 
     else walk_exact(v, l, &l->rows[row], fn, ctx);
 }
 
-size_t tv_counter_first(const tv_lane *l, int64_t t) {
-    size_t lo = 0, hi = l->nsamples;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->samples[mid].ts < t) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 size_t tv_counter_next(const tv_lane *l, size_t i, int64_t t) {
     size_t n = l->nsamples, lo = i, step = 1;
     if (lo >= n || l->samples[lo].ts >= t) return lo;

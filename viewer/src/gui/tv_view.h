@@ -189,9 +189,8 @@ const tv_rowsum *tv_view_rowsum(const tv_view *v, uint32_t lane, uint32_t row);
 const tv_csum *tv_view_csum(const tv_view *v, uint32_t lane);
 int tv_csum_level(const tv_view *v, const tv_csum *cs);
 
-/* Counters: first sample with ts >= t (binary search; tv_counter_next:
- * galloping forward from sample i); min and max of samples [a, b). */
-size_t tv_counter_first(const tv_lane *l, int64_t t);
+/* Counters (the first sample at or after t: tv_samples_first_at):
+ * tv_counter_next gallops forward from sample i; min and max of samples [a, b). */
 size_t tv_counter_next(const tv_lane *l, size_t i, int64_t t);
 void tv_counter_minmax(const tv_lane *l, size_t a, size_t b, double *mn, double *mx);
 /* The counter's value range as drawn (always includes 0). */
