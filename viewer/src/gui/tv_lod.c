@@ -51,17 +51,22 @@ static int better(const tv_slice *s, const tv_bucket *a, const tv_bucket *b) { /
     return a->dur == UINT32_MAX && b->dur == UINT32_MAX && rep_dur(s, a) > rep_dur(s, b);
 }
 
+/* The level-0 grid of a summary over n items from time first to last: about
+ * PER_BUCKET items a bucket. Returns the number of buckets. */
+static size_t bucket_grid(int64_t first, int64_t last, size_t n, int64_t *t0, int64_t *b0) {
+    *t0 = first;
+    *b0 = (last - first + 1) / (int64_t)(n / PER_BUCKET);
+    if (*b0 < 1) *b0 = 1;
+    return (size_t)((last - first) / *b0) + 1;
+}
+
 static int build_row(const tv_view *v, const tv_lane *l, const tv_row *r, tv_rowsum *rs,
                      color_slot *cache) {
     const tv_slice *s = r->s;
     size_t n = r->n;
     rs->nlv = 0;
     if (n < MIP_MIN_SLICES || n >= NO_SLICE) return 0;
-    rs->t0 = s[0].ts;
-    int64_t span = s[n - 1].ts - rs->t0 + 1;
-    rs->b0 = span / (int64_t)(n / PER_BUCKET);
-    if (rs->b0 < 1) rs->b0 = 1;
-    size_t nb = (size_t)((s[n - 1].ts - rs->t0) / rs->b0) + 1;
+    size_t nb = bucket_grid(s[0].ts, s[n - 1].ts, n, &rs->t0, &rs->b0);
     tv_bucket *L = malloc((nb + 1) * sizeof *L);
     if (!L) return -1;
     size_t b = 0;
@@ -107,11 +112,7 @@ static int build_counter(const tv_lane *l, tv_csum *cs) {
     size_t n = l->nsamples;
     cs->nlv = 0;
     if (n < MIP_MIN_SLICES || n >= NO_SLICE) return 0;
-    cs->t0 = s[0].ts;
-    int64_t span = s[n - 1].ts - cs->t0 + 1;
-    cs->b0 = span / (int64_t)(n / PER_BUCKET);
-    if (cs->b0 < 1) cs->b0 = 1;
-    size_t nb = (size_t)((s[n - 1].ts - cs->t0) / cs->b0) + 1, b = 0;
+    size_t nb = bucket_grid(s[0].ts, s[n - 1].ts, n, &cs->t0, &cs->b0), b = 0;
     tv_cbucket *L = malloc((nb + 1) * sizeof *L);
     if (!L) return -1;
     const tv_cbucket empty = {0, INFINITY, -INFINITY, NAN};
