@@ -31,6 +31,11 @@ typedef struct tv_gfx {
     /* deferred slice labels: drawn after the rectangles under them */
     struct tv_label *labels;
     int nlabels, caplabels;
+    /* the details panel's text: it re-reads events from the file, so it is
+     * built when the selection changes, not on every frame */
+    const tv_model *details_m;
+    tv_sel details_sel;
+    char details[8192];
 } tv_gfx;
 
 int tv_gfx_init(tv_gfx *g, SDL_Renderer *r, char *err, size_t errlen);

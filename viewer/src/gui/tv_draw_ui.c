@@ -87,8 +87,15 @@ void tv_draw_panel(tv_gfx *g, const tv_view *v) {
         status_line(g, v);
         return;
     }
-    static char text[8192];
-    tv_view_details(v, &v->sel, text, sizeof text);
+    const tv_sel *a = &g->details_sel, *b = &v->sel;
+    if (g->details_m != v->m || a->kind != b->kind || a->lane != b->lane || a->row != b->row ||
+        a->index != b->index) {
+        tv_view_details(v, &v->sel, g->details, sizeof g->details);
+        g->details_m = v->m;
+        g->details_sel = v->sel;
+    }
+    char text[sizeof g->details]; /* cut into lines in place below */
+    memcpy(text, g->details, strlen(g->details) + 1);
     int fh = tv_font_height(g->font), lh = fh + 3;
     int x = 12, y = G->panel_y0 + 8, colw = G->w / 2 - 16, keyw = 110;
     if (colw < keyw + 120) colw = G->w - 24; /* too narrow for two columns */
