@@ -14,10 +14,10 @@ static uint32_t barrier_id(tl_barrier *b) {
 /* Process-private, default attributes. b->count mirrors the count given
  * to the registry as the object's init_value. */
 int tl_barrier_init_at(tl_barrier *b, unsigned count, const char *name, const tl_site *site) {
-    int rc = pthread_barrier_init(&b->b, NULL, count);
+    int rc = TL_REAL(pthread_barrier_init)(&b->b, NULL, count);
     if (rc != 0) return rc;
     b->count = count;
-    uint32_t id = tl__obj_register(TL_OBJ_BARRIER, 0, b, name, site, count);
+    uint32_t id = tl__obj_register(TL_OBJ_BARRIER, 0, b, name, (uintptr_t)site, 0, count);
     __atomic_store_n(&b->id, id, __ATOMIC_RELEASE);
     return 0;
 }
@@ -27,12 +27,12 @@ int tl_barrier_init_at(tl_barrier *b, unsigned count, const char *name, const tl
 int tl_barrier_wait_at(tl_barrier *b, const tl_site *site) {
     uint32_t id = barrier_id(b);
     tl__record(TL_EV_BARRIER_ARRIVE, id, 0, 0, 0, site);
-    int rc = pthread_barrier_wait(&b->b);
+    int rc = TL_REAL(pthread_barrier_wait)(&b->b);
     tl__record(TL_EV_BARRIER_LEAVE, id, 0, rc == PTHREAD_BARRIER_SERIAL_THREAD, 0, site);
     return rc;
 }
 
 int tl_barrier_destroy_at(tl_barrier *b, const tl_site *site) {
     tl__obj_destroying(&b->id, site);
-    return tl__obj_forget(&b->id, pthread_barrier_destroy(&b->b));
+    return tl__obj_forget(&b->id, TL_REAL(pthread_barrier_destroy)(&b->b));
 }

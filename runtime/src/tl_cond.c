@@ -20,8 +20,8 @@ static int cond_wait(tl_cond *c, tl_mutex *m, const struct timespec *abstime,
     uint32_t cid = cond_id(c);
     uint32_t mid = tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m);
     tl__record(TL_EV_COND_WAIT, cid, mid, 0, 0, site);
-    int rc = abstime ? pthread_cond_timedwait(&c->c, &m->m, abstime)
-                     : pthread_cond_wait(&c->c, &m->m);
+    int rc = abstime ? TL_REAL(pthread_cond_timedwait)(&c->c, &m->m, abstime)
+                     : TL_REAL(pthread_cond_wait)(&c->c, &m->m);
     tl__record(TL_EV_COND_WAKE, cid, mid, (unsigned)rc, 0, site);
     return rc;
 }
@@ -29,9 +29,9 @@ static int cond_wait(tl_cond *c, tl_mutex *m, const struct timespec *abstime,
 /* Default attributes: the condition's clock is CLOCK_REALTIME, which is what
  * tl_cond_timedwait's abstime promises. */
 int tl_cond_init_at(tl_cond *c, const char *name, const tl_site *site) {
-    int rc = pthread_cond_init(&c->c, NULL);
+    int rc = TL_REAL(pthread_cond_init)(&c->c, NULL);
     if (rc != 0) return rc;
-    uint32_t id = tl__obj_register(TL_OBJ_COND, 0, c, name, site, 0);
+    uint32_t id = tl__obj_register(TL_OBJ_COND, 0, c, name, (uintptr_t)site, 0, 0);
     __atomic_store_n(&c->id, id, __ATOMIC_RELEASE);
     return 0;
 }
@@ -47,15 +47,15 @@ int tl_cond_timedwait_at(tl_cond *c, tl_mutex *m, const struct timespec *abstime
 
 int tl_cond_signal_at(tl_cond *c, const tl_site *site) {
     tl__record(TL_EV_COND_SIGNAL, cond_id(c), 0, 0, 0, site);
-    return pthread_cond_signal(&c->c);
+    return TL_REAL(pthread_cond_signal)(&c->c);
 }
 
 int tl_cond_broadcast_at(tl_cond *c, const tl_site *site) {
     tl__record(TL_EV_COND_BROADCAST, cond_id(c), 0, 0, 0, site);
-    return pthread_cond_broadcast(&c->c);
+    return TL_REAL(pthread_cond_broadcast)(&c->c);
 }
 
 int tl_cond_destroy_at(tl_cond *c, const tl_site *site) {
     tl__obj_destroying(&c->id, site);
-    return tl__obj_forget(&c->id, pthread_cond_destroy(&c->c));
+    return tl__obj_forget(&c->id, TL_REAL(pthread_cond_destroy)(&c->c));
 }

@@ -58,12 +58,12 @@ void tl__die(const char *fmt, ...) {
 }
 
 void tl__lock(pthread_mutex_t *m) {
-    int rc = pthread_mutex_lock(m);
+    int rc = TL_REAL(pthread_mutex_lock)(m);
     if (rc) tl__die("internal lock failed: %s (a bug in threadlens)", strerror(rc));
 }
 
 void tl__unlock(pthread_mutex_t *m) {
-    int rc = pthread_mutex_unlock(m);
+    int rc = TL_REAL(pthread_mutex_unlock)(m);
     if (rc) tl__die("internal unlock failed: %s (a bug in threadlens)", strerror(rc));
 }
 
@@ -91,6 +91,39 @@ static int expand_path(const char *pattern, char *out, size_t cap) {
     }
     out[n] = 0;
     return 0;
+}
+
+/* Inserts ".<tag>" before a final ".json" (else appends it). */
+static int add_suffix(char *path, size_t cap, const char *tag) {
+    size_t n = strlen(path), t = strlen(tag);
+    size_t at = n >= 5 && !strcmp(path + n - 5, ".json") ? n - 5 : n;
+    if (n + t + 2 > cap) return -1;
+    memmove(path + at + t + 1, path + at, n - at + 1);
+    path[at] = '.';
+    memcpy(path + at + 1, tag, t);
+    return 0;
+}
+
+/* A child of the program `threadlens run` started, and a new image after
+ * exec, each get their own file instead of truncating the first one. */
+static int trace_path(char *out, size_t cap) {
+    if (expand_path(tl__g.opt.out, out, cap) != 0) return -1;
+    char tag[40];
+    if (tl__g.opt.run_pid && tl__g.opt.run_pid != tl__g.pid) {
+        snprintf(tag, sizeof tag, "%llu", (unsigned long long)tl__g.pid);
+        if (add_suffix(out, cap, tag) != 0) return -1;
+    }
+    if (tl__g.opt.exec_gen) {
+        snprintf(tag, sizeof tag, "exec%llu", (unsigned long long)tl__g.opt.exec_gen);
+        if (add_suffix(out, cap, tag) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Processes started by the program under `threadlens run` (make -j, sh -c)
+ * are not what the user asked to see, unless THREADLENS_CHILDREN=1. */
+static int is_untraced_child(void) {
+    return tl__g.opt.run_pid && tl__g.opt.run_pid != tl__g.pid && !tl__g.opt.children;
 }
 
 /* ---- signals --------------------------------------------------------------- */
@@ -137,13 +170,13 @@ static void init_once_fn(void) {
     tl__options_load(&tl__g.opt);
     tl__g.pid = (uint64_t)getpid();
     if (tl__g.opt.help) tl__options_print(2);
-    if (!tl__g.opt.enable) {
+    if (!tl__g.opt.enable || is_untraced_child()) {
         atomic_store(&tl__g.state, TL_STATE_OFF);
         return;
     }
     if (tl__clock_init(tl__g.opt.clock) != 0)
         tl__warn("THREADLENS_CLOCK=tsc but this CPU has no invariant TSC; using CLOCK_MONOTONIC");
-    if (expand_path(tl__g.opt.out, tl__g.path, sizeof tl__g.path) != 0) {
+    if (trace_path(tl__g.path, sizeof tl__g.path) != 0) {
         tl__warn("THREADLENS_OUT is too long; tracing is off");
         atomic_store(&tl__g.state, TL_STATE_OFF);
         return;
@@ -184,7 +217,7 @@ static void print_summary(void) {
 static void wait_for_other_finish(void) {
     for (int i = 0; i < 25000 && !atomic_load(&finish_done); i++) {
         struct timespec nap = {0, 200000};
-        nanosleep(&nap, NULL);
+        TL_REAL(nanosleep)(&nap, NULL);
     }
 }
 
@@ -195,6 +228,7 @@ void tl__finish(void) {
         return;
     }
     finishing = 1;
+    tl__in_runtime++; /* for good: nothing after the summary is traced */
     if (atomic_load_explicit(&tl__g.state, memory_order_acquire) == TL_STATE_ON) {
         atomic_store_explicit(&tl__g.state, TL_STATE_DONE, memory_order_release);
         tl__writer_finish();

@@ -8,6 +8,10 @@
  *   LD_PRELOAD build exports nothing but the public API; the rest is static.
  * - Our own pthread locks failing is a bug: tl__die() with a message.
  * - Every stderr line starts with "threadlens: ".
+ * - Call interposed libc functions as TL_REAL(f)(...) (tl_real.h), and keep
+ *   tl__in_runtime raised around code that may run the program's code or
+ *   libraries (malloc, the symbolizer): in the preload build every wrapper
+ *   entered while it is raised goes straight to libc.
  */
 #ifndef TL_INTERNAL_H
 #define TL_INTERNAL_H
@@ -23,6 +27,7 @@
 
 #include "threadlens.h"
 #include "tl_event.h"
+#include "tl_real.h"
 
 #define TL_INTERNAL __attribute__((visibility("hidden")))
 #define TL_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -51,6 +56,20 @@ enum { TL_CLOCK_AUTO = 0, TL_CLOCK_TSC = 1, TL_CLOCK_MONOTONIC = 2 };
 TL_INTERNAL void tl__options_load(tl_options *o);
 /* Writes the option table (variable, default, meaning) to fd. */
 TL_INTERNAL void tl__options_print(int fd);
+
+/* ---- re-entry and memory (tl_arena.c) ------------------------------------ */
+
+/* Non-zero while this thread runs the runtime's own slow paths, and always
+ * in the writer thread: the preload's wrappers then call libc untraced, so
+ * the tracer never traces (or waits for) itself. */
+extern TL_INTERNAL __thread int tl__in_runtime __attribute__((tls_model("initial-exec")));
+
+/* Zeroed pages straight from mmap (NULL on failure). */
+TL_INTERNAL void *tl__pages(size_t n);
+TL_INTERNAL void tl__pages_free(void *p, size_t n);
+/* Zeroed, 64-byte aligned memory that lives until exit. Lock-free and
+ * malloc-free: safe inside the program's malloc and in signal handlers. */
+TL_INTERNAL void *tl__arena_alloc(size_t n);
 
 /* ---- clock (tl_clock.c) --------------------------------------------------- */
 
@@ -100,7 +119,13 @@ typedef struct tl_thread_rec {
     _Atomic int ended;         /* 1 after THREAD_END was published */
     uint32_t id;
     uint32_t creator;          /* id of the creating thread, 0 = adopted */
-    const tl_site *create_site;
+    uint64_t create_site;      /* a tl_site *, or a return address (TL_EVF_PC) */
+    uint8_t create_flags;      /* TL_EVF_PC or 0 */
+    /* The program's thread function and argument, for the trampoline of a
+     * thread created through the preload; start_fn also names the thread
+     * when the program gives it no name. */
+    void *(*start_fn)(void *);
+    void *start_arg;
     /* Immutable names swapped whole: the writer reads them without a lock,
      * so a signal landing on a renaming thread cannot block it. */
     _Atomic(struct tl_name *) name;
@@ -129,7 +154,7 @@ static inline tl_thread_rec *tl__self(void) {
  * id assigned (the creator puts it in THREAD_CREATE). NULL when tracing is
  * off or memory is short; then the thread is adopted when it first records. */
 TL_INTERNAL tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator,
-                                              const tl_site *site);
+                                              uint64_t site, unsigned site_flags);
 /* For a prepared record whose pthread_create failed. */
 TL_INTERNAL void tl__thread_abandon(tl_thread_rec *t);
 /* In the new thread, first thing: binds rec to it and records THREAD_START. */
@@ -140,9 +165,12 @@ TL_INTERNAL void tl__thread_end(void);
 /* Looks a thread up by trace id (NULL if unknown). Records are never freed. */
 TL_INTERNAL tl_thread_rec *tl__thread_get(uint32_t id);
 TL_INTERNAL uint32_t tl__thread_count(void);
-/* Copies a thread's current name into out (TL_NAME_MAX bytes). Lock-free. */
+/* Copies a thread's current name into out (TL_NAME_MAX bytes). Lock-free.
+ * "" for a thread whose default name the writer derives (preload threads:
+ * the start routine's symbol). */
 TL_INTERNAL void tl__thread_name(uint32_t id, char *out);
 TL_INTERNAL void tl__thread_rename(tl_thread_rec *t, const char *name);
+TL_INTERNAL void tl__thread_rename_other(tl_thread_rec *self, tl_thread_rec *t, const char *name);
 /* Writer: takes back the ring of an ended, fully drained thread. Returns 0
  * (try again later) instead of waiting when the registry is busy: the
  * writer must never block on a lock a signal handler's thread may hold. */
@@ -164,17 +192,30 @@ typedef struct tl_obj {
     uint32_t id;
     uint8_t kind;      /* tl_obj_kind */
     uint8_t subkind;   /* tl_mutex_kind for mutexes */
+    uint8_t site_flags; /* TL_EVF_PC when site is a return address */
     uint64_t addr;     /* the program's object */
     uint64_t init_value; /* semaphore value, barrier count */
-    const tl_site *site; /* where it was created (may be NULL) */
-    char name[TL_NAME_MAX]; /* given, else "mutex@file.c:12", else "mutex #3" */
+    uint64_t site;     /* where it was created (a tl_site *, a pc, or 0) */
+    /* Given, else "mutex@file.c:12", else "mutex #3". "" when the site is a
+     * pc: the writer names it after symbolizing (tl_tracks.c). */
+    char name[TL_NAME_MAX];
 } tl_obj;
 
 /* Registers a new object and records OBJ_INIT; returns its id, or 0 when
- * tracing is off or memory is short (then its events are not recorded). */
+ * tracing is off or memory is short (then its events are not recorded).
+ * Lock-free and malloc-free (see tl_arena.c for why). */
 TL_INTERNAL uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr,
-                                      const char *name, const tl_site *site,
+                                      const char *name, uint64_t site, unsigned site_flags,
                                       uint64_t init_value);
+/* An id slot (*idp) holds 0, an id, or this while one thread registers the
+ * object (the others wait for it briefly). */
+#define TL_ID_PENDING UINT32_MAX
+
+/* Registers the object of *idp unless another thread already did (or is
+ * doing it): returns its id, 0 when it cannot be registered. */
+TL_INTERNAL uint32_t tl__obj_claim(uint32_t *idp, tl_obj_kind kind, unsigned subkind,
+                                   const void *addr, uint64_t site, unsigned site_flags,
+                                   uint64_t init_value);
 /* The id in *idp, registering the object first if *idp is 0 (static
  * initializers, or an object initialized before tracing started). Two
  * threads racing here get the same id. */
@@ -207,7 +248,7 @@ extern TL_INTERNAL _Atomic int tl__writer_sleeping;
  * a number is never taken for a dropped event. */
 static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
                                  uint64_t arg, unsigned aux, unsigned flags,
-                                 const tl_site *site, uint64_t val) {
+                                 uint64_t site, uint64_t val) {
     if (TL_UNLIKELY(t->in_record)) { /* a signal handler interrupted us */
         atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
         return;
@@ -231,7 +272,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
     e->seq = tl__kind_is_sync(kind)
                  ? atomic_fetch_add_explicit(&tl__seq, 1, memory_order_relaxed)
                  : val;
-    e->site = (uint64_t)(uintptr_t)site;
+    e->site = site;
     e->arg = arg;
     e->obj = obj;
     e->kind = (uint8_t)kind;
@@ -252,7 +293,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
 static inline void tl__record(unsigned kind, uint32_t obj, uint64_t arg, unsigned aux,
                               unsigned flags, const tl_site *site) {
     tl_thread_rec *t = tl__self();
-    if (TL_LIKELY(t != NULL)) tl__record_in(t, kind, obj, arg, aux, flags, site, 0);
+    if (TL_LIKELY(t != NULL)) tl__record_in(t, kind, obj, arg, aux, flags, (uintptr_t)site, 0);
 }
 
 /* For the lock wrappers: what a blocking call that followed LOCK_WAIT
@@ -269,7 +310,7 @@ static inline int tl__lock_outcome(int rc, uint32_t id, unsigned mode, const tl_
  * nothing to close. */
 static inline void tl__obj_destroying(uint32_t *idp, const tl_site *site) {
     uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
-    if (id != 0) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
+    if (id != 0 && id != TL_ID_PENDING) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
 }
 
 /* After the real destroy: the id is forgotten whatever it returned (the

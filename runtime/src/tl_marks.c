@@ -27,7 +27,7 @@ void tl_sleep_ns_at(uint64_t ns, const tl_site *site) {
     struct timespec req = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
     struct timespec rem;
     tl__record(TL_EV_SLEEP_BEGIN, 0, ns, 0, 0, site);
-    while (nanosleep(&req, &rem) != 0 && errno == EINTR) req = rem;
+    while (TL_REAL(nanosleep)(&req, &rem) != 0 && errno == EINTR) req = rem;
     tl__record(TL_EV_SLEEP_END, 0, 0, 0, 0, site);
     errno = saved;
 }
@@ -51,7 +51,7 @@ void tl_counter_at(const char *name, double value, const tl_site *site) {
     uint64_t bits;
     memcpy(&bits, &value, sizeof bits);
     tl_thread_rec *t = tl__self();
-    if (t != NULL) tl__record_in(t, TL_EV_COUNTER, 0, name_arg(name), 0, 0, site, bits);
+    if (t != NULL) tl__record_in(t, TL_EV_COUNTER, 0, name_arg(name), 0, 0, (uintptr_t)site, bits);
 }
 
 /* ---- tl_intern: open addressing, linear probing, load kept <= 1/2 ---------- */

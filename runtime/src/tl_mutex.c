@@ -31,7 +31,7 @@ static int mutex_init_typed(pthread_mutex_t *pm, int type) {
     int rc = pthread_mutexattr_init(&attr);
     if (rc != 0) return rc;
     rc = pthread_mutexattr_settype(&attr, type);
-    if (rc == 0) rc = pthread_mutex_init(pm, &attr);
+    if (rc == 0) rc = TL_REAL(pthread_mutex_init)(pm, &attr);
     pthread_mutexattr_destroy(&attr);
     return rc;
 }
@@ -42,14 +42,14 @@ static int mutex_init_typed(pthread_mutex_t *pm, int type) {
 static int mutex_block(tl_mutex *m, uint32_t id, const struct timespec *abstime,
                        const tl_site *site) {
     tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
-    int rc = abstime ? pthread_mutex_timedlock(&m->m, abstime) : pthread_mutex_lock(&m->m);
+    int rc = abstime ? TL_REAL(pthread_mutex_timedlock)(&m->m, abstime) : TL_REAL(pthread_mutex_lock)(&m->m);
     return tl__lock_outcome(rc, id, TL_MODE_WRITE, site);
 }
 
 /* lock and timedlock; abstime NULL blocks without limit. */
 static int mutex_acquire(tl_mutex *m, const struct timespec *abstime, const tl_site *site) {
     uint32_t id = mutex_id(m);
-    if (pthread_mutex_trylock(&m->m) == 0) {
+    if (TL_REAL(pthread_mutex_trylock)(&m->m) == 0) {
         tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
         return 0;
     }
@@ -63,7 +63,7 @@ int tl_mutex_init_at(tl_mutex *m, tl_mutex_kind kind, const char *name, const tl
     rc = mutex_init_typed(&m->m, type);
     if (rc != 0) return rc;
     m->kind = (uint32_t)kind;
-    uint32_t id = tl__obj_register(TL_OBJ_MUTEX, (unsigned)kind, m, name, site, 0);
+    uint32_t id = tl__obj_register(TL_OBJ_MUTEX, (unsigned)kind, m, name, (uintptr_t)site, 0, 0);
     __atomic_store_n(&m->id, id, __ATOMIC_RELEASE);
     return 0;
 }
@@ -80,7 +80,7 @@ int tl_mutex_timedlock_at(tl_mutex *m, const struct timespec *abstime, const tl_
  * recursive re-entry succeeds and is a LOCK_ACQUIRE; the writer counts depth. */
 int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
     uint32_t id = mutex_id(m);
-    int rc = pthread_mutex_trylock(&m->m);
+    int rc = TL_REAL(pthread_mutex_trylock)(&m->m);
     if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
     return rc;
 }
@@ -89,10 +89,10 @@ int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
  * lock is still held; a failing unlock (EPERM) is left for the writer. */
 int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site) {
     tl__record(TL_EV_LOCK_RELEASE, mutex_id(m), 0, 0, 0, site);
-    return pthread_mutex_unlock(&m->m);
+    return TL_REAL(pthread_mutex_unlock)(&m->m);
 }
 
 int tl_mutex_destroy_at(tl_mutex *m, const tl_site *site) {
     tl__obj_destroying(&m->id, site);
-    return tl__obj_forget(&m->id, pthread_mutex_destroy(&m->m));
+    return tl__obj_forget(&m->id, TL_REAL(pthread_mutex_destroy)(&m->m));
 }

@@ -69,6 +69,10 @@ void tl__options_load(tl_options *o) {
 #define TL_OPTION(type, field, env, def, lo, hi, help) TL_LOAD_##type(field, env, def, lo, hi);
 #include "tl_options.inc"
 #undef TL_OPTION
+    /* The address maps index with a mask. */
+    uint64_t n = 1024;
+    while (n < o->max_objects) n <<= 1;
+    o->max_objects = n;
 }
 
 static void print_row(int fd, const char *env, const char *def, const char *help) {

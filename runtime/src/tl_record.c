@@ -28,7 +28,7 @@ int tl__ring_wait_room(tl_thread_rec *t) {
             sched_yield();
         } else {
             struct timespec nap = {0, 20000};
-            nanosleep(&nap, NULL);
+            TL_REAL(nanosleep)(&nap, NULL);
         }
     }
 }

@@ -5,8 +5,10 @@
  * are stable for the whole run even when the system reuses thread ids or
  * addresses. Records live until exit; both tables are chunked arrays whose
  * slots are published with release stores, so the writer can look any id up
- * without a lock. Registration takes the registry lock: it happens once per
- * thread or object, never per event.
+ * without a lock. Thread registration takes the registry lock (ids must be
+ * published in order: the writer walks them); object registration is
+ * lock-free. Neither calls malloc (tl_arena.c says why), and nothing that
+ * holds the registry lock waits for anything else.
  *
  * A thread's ring is owned by the thread until it ends; the writer returns
  * drained rings here (tl__ring_recycle) so programs that create thousands of
@@ -14,8 +16,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -32,7 +34,7 @@ typedef _Atomic(tl_obj *) obj_slot;
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(thread_slot *) thread_chunks[MAX_CHUNKS];
 static _Atomic(obj_slot *) obj_chunks[MAX_CHUNKS];
-static _Atomic uint32_t thread_count, obj_count;
+static _Atomic uint32_t thread_count, obj_next, obj_count;
 /* Recycled rings, singly linked through their first bytes. */
 typedef struct free_ring { struct free_ring *next; } free_ring;
 static free_ring *free_rings;
@@ -44,15 +46,23 @@ TL_INTERNAL __thread tl_thread_rec *tl__tls_self __attribute__((tls_model("initi
 
 /* ---- generic chunked tables ------------------------------------------------ */
 
-/* Returns the slot for id, allocating its chunk (under reg_lock). */
+/* Returns the slot for id, mapping its chunk; two threads mapping the same
+ * chunk at once keep the first one installed. */
 static void *table_slot(_Atomic(void *) *chunks, uint32_t id, size_t slot_size) {
     uint32_t c = id >> CHUNK_BITS;
     if (c >= MAX_CHUNKS) return NULL;
     char *chunk = atomic_load_explicit(&chunks[c], memory_order_acquire);
     if (!chunk) {
-        chunk = calloc(CHUNK, slot_size);
-        if (!chunk) return NULL;
-        atomic_store_explicit(&chunks[c], chunk, memory_order_release);
+        char *fresh = tl__pages(CHUNK * slot_size);
+        if (!fresh) return NULL;
+        void *expected = NULL;
+        if (atomic_compare_exchange_strong_explicit(&chunks[c], &expected, fresh,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            chunk = fresh;
+        } else {
+            tl__pages_free(fresh, CHUNK * slot_size);
+            chunk = expected;
+        }
     }
     return chunk + (size_t)(id & (CHUNK - 1)) * slot_size;
 }
@@ -80,19 +90,18 @@ static uint64_t ring_size(void) {
     return n;
 }
 
-/* Takes a recycled ring or allocates one. Called with reg_lock held. */
+/* Takes a recycled ring or maps one. Called with reg_lock held. */
 static tl_event *ring_get(uint64_t n) {
     free_ring *r = free_rings;
     if (r) {
         free_rings = r->next;
         return (tl_event *)(void *)r;
     }
-    void *p = NULL;
-    return posix_memalign(&p, 64, n * sizeof(tl_event)) == 0 ? p : NULL;
+    return tl__pages(n * sizeof(tl_event));
 }
 
 int tl__ring_recycle(tl_thread_rec *t) {
-    int rc = pthread_mutex_trylock(&reg_lock);
+    int rc = TL_REAL(pthread_mutex_trylock)(&reg_lock);
     if (rc == EBUSY) return 0;
     if (rc != 0) tl__die("internal trylock failed: %s (a bug in threadlens)", strerror(rc));
     if (t->ring) {
@@ -105,18 +114,27 @@ int tl__ring_recycle(tl_thread_rec *t) {
     return 1;
 }
 
-/* "<kind>@file.c:12" for a site, else "" (the caller picks a fallback). */
-static void site_name(char *out, const char *kind, const tl_site *site) {
+/* "<kind>@file.c:12" for a tl_site, else "" (the caller picks a fallback;
+ * a pc is left to the writer, which symbolizes it). */
+static void site_name(char *out, const char *kind, uint64_t site_bits, unsigned flags) {
     out[0] = 0;
-    if (!site || !site->file) return;
+    const tl_site *site = (const tl_site *)(uintptr_t)site_bits;
+    if (!site || (flags & TL_EVF_PC) || !site->file) return;
     const char *base = strrchr(site->file, '/');
     snprintf(out, TL_NAME_MAX, "%s@%s:%d", kind, base ? base + 1 : site->file, site->line);
 }
 
 /* A process's first thread is "main" when it registers itself (adopted);
- * the test is on the registering thread, so only adopted threads use it. */
-static void default_name(char *out, uint32_t id, const tl_site *site, int adopted) {
-    site_name(out, "thread", site);
+ * the test is on the registering thread, so only adopted threads use it.
+ * A thread created through the preload gets "": the writer names it after
+ * its start routine. */
+static void default_name(char *out, const tl_thread_rec *t, int adopted) {
+    uint32_t id = t->id;
+    if (t->create_flags & TL_EVF_PC) {
+        out[0] = 0;
+        return;
+    }
+    site_name(out, "thread", t->create_site, t->create_flags);
     if (out[0]) return;
     if (adopted && syscall(SYS_gettid) == getpid()) snprintf(out, TL_NAME_MAX, "main");
     else snprintf(out, TL_NAME_MAX, "thread %u", id);
@@ -126,18 +144,20 @@ static void default_name(char *out, uint32_t id, const tl_site *site, int adopte
  * it replaces; NULL when out of memory. */
 static tl_name *name_new(const char *s, tl_name *prev) {
     size_t n = strnlen(s, TL_NAME_MAX - 1);
-    tl_name *p = malloc(sizeof *p + n + 1);
+    tl_name *p = tl__arena_alloc(sizeof *p + n + 1);
     if (p) p->prev = prev, memcpy(p->s, s, n), p->s[n] = 0;
     return p;
 }
 
-/* A new record with its id, ring and name; NULL when out of memory. */
-static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_site *site,
-                                 int adopted) {
-    void *mem = NULL;
-    if (posix_memalign(&mem, 64, sizeof(tl_thread_rec)) != 0) return NULL;
-    tl_thread_rec *t = memset(mem, 0, sizeof(tl_thread_rec));
+/* A new record with its id, ring and name; NULL when out of memory (a
+ * record that got no id is simply never used: the arena does not free). */
+static tl_thread_rec *thread_new(const char *name, uint32_t creator, uint64_t site,
+                                 unsigned site_flags, int adopted) {
+    tl_thread_rec *t = tl__arena_alloc(sizeof(tl_thread_rec));
+    if (!t) return NULL;
     uint64_t n = ring_size();
+    t->create_site = site;
+    t->create_flags = (uint8_t)site_flags;
     tl__lock(&reg_lock);
     t->ring = ring_get(n);
     uint32_t id = atomic_load_explicit(&thread_count, memory_order_relaxed) + 1;
@@ -146,26 +166,29 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, const tl_si
         t->id = id;
         t->mask = n - 1;
         t->creator = creator;
-        t->create_site = site;
         char buf[TL_NAME_MAX];
         if (name && *name) snprintf(buf, sizeof buf, "%s", name);
-        else default_name(buf, id, site, adopted);
+        else default_name(buf, t, adopted);
         atomic_store_explicit(&t->name, name_new(buf, NULL), memory_order_relaxed);
         atomic_store_explicit(slot, t, memory_order_release);
         atomic_store_explicit(&thread_count, id, memory_order_release);
     }
-    tl__unlock(&reg_lock);
-    if (!slot) {
-        if (t->ring) free(t->ring);
-        free(t);
-        return NULL;
+    if (!slot && t->ring) {
+        free_ring *r = (free_ring *)(void *)t->ring;
+        r->next = free_rings;
+        free_rings = r;
     }
-    return t;
+    tl__unlock(&reg_lock);
+    return slot ? t : NULL;
 }
 
-tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, const tl_site *site) {
+tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, uint64_t site,
+                                  unsigned site_flags) {
     if (atomic_load_explicit(&tl__g.state, memory_order_acquire) != TL_STATE_ON) return NULL;
-    return thread_new(name, creator, site, 0);
+    tl__in_runtime++;
+    tl_thread_rec *t = thread_new(name, creator, site, site_flags, 0);
+    tl__in_runtime--;
+    return t;
 }
 
 void tl__thread_abandon(tl_thread_rec *t) {
@@ -177,24 +200,29 @@ void tl__thread_attach(tl_thread_rec *t) {
     pthread_once(&once, make_exit_key);
     tl__tls_self = t;
     if (exit_key_ok) pthread_setspecific(exit_key, t);
-    tl__record_in(t, TL_EV_THREAD_START, 0, t->creator, 0, 0, t->create_site, 0);
+    tl__record_in(t, TL_EV_THREAD_START, 0, t->creator, 0, t->create_flags, t->create_site, 0);
 }
 
+/* The guard also covers a signal handler that records while this thread
+ * registers: its wrappers go straight to libc instead of registering the
+ * thread a second time (or waiting for the registry lock we hold). */
 tl_thread_rec *tl__self_slow(void) {
-    if (tls_ended || !tl__init()) return NULL;
-    tl_thread_rec *t = thread_new(NULL, 0, NULL, 1);
-    if (!t) {
-        tls_ended = 1; /* do not retry on every event */
-        return NULL;
+    if (tls_ended || tl__in_runtime) return NULL;
+    tl__in_runtime++;
+    tl_thread_rec *t = NULL;
+    if (tl__init()) {
+        t = thread_new(NULL, 0, 0, 0, 1);
+        if (t) tl__thread_attach(t);
+        else tls_ended = 1; /* do not retry on every event */
     }
-    tl__thread_attach(t);
+    tl__in_runtime--;
     return t;
 }
 
 void tl__thread_end(void) {
     tl_thread_rec *t = tl__tls_self;
     if (!t) return;
-    tl__record_in(t, TL_EV_THREAD_END, 0, 0, 0, 0, NULL, 0);
+    tl__record_in(t, TL_EV_THREAD_END, 0, 0, 0, 0, 0, 0);
     tl__tls_self = NULL;
     tls_ended = 1;
     if (exit_key_ok) pthread_setspecific(exit_key, NULL);
@@ -223,13 +251,26 @@ void tl__thread_name(uint32_t id, char *out) {
 void tl__thread_rename(tl_thread_rec *t, const char *name) {
     char buf[TL_NAME_MAX];
     if (name && *name) snprintf(buf, sizeof buf, "%s", name);
-    else default_name(buf, t->id, t->create_site, t->creator == 0);
+    else default_name(buf, t, t->creator == 0);
     tl_name *old = atomic_load_explicit(&t->name, memory_order_relaxed);
     if (old && !strcmp(old->s, buf)) return;
     tl_name *copy = name_new(buf, old);
     if (!copy) return;
     atomic_store_explicit(&t->name, copy, memory_order_release);
-    tl__record_in(t, TL_EV_THREAD_NAME, 0, t->id, 0, 0, NULL, 0);
+    tl__record_in(t, TL_EV_THREAD_NAME, 0, t->id, 0, 0, 0, 0);
+}
+
+/* Another thread's name, set by the calling thread (pthread_setname_np on
+ * a thread other than itself). Two renames of one thread at once keep one
+ * of them; the event goes into the caller's ring, naming the target. */
+void tl__thread_rename_other(tl_thread_rec *self, tl_thread_rec *t, const char *name) {
+    tl_name *old = atomic_load_explicit(&t->name, memory_order_acquire);
+    tl_name *copy = name_new(name, old);
+    if (!copy || !atomic_compare_exchange_strong_explicit(&t->name, &old, copy,
+                                                          memory_order_acq_rel,
+                                                          memory_order_acquire))
+        return;
+    tl__record_in(self, TL_EV_THREAD_NAME, 0, t->id, 0, 0, 0, 0);
 }
 
 /* ---- objects --------------------------------------------------------------- */
@@ -246,52 +287,73 @@ const char *tl__obj_kind_name(unsigned kind) {
 static void obj_name(tl_obj *o, const char *name) {
     const char *kind = tl__obj_kind_name(o->kind);
     if (name && *name) snprintf(o->name, sizeof o->name, "%s", name);
-    else site_name(o->name, kind, o->site);
+    else if (o->site_flags & TL_EVF_PC) return; /* the writer names it */
+    else site_name(o->name, kind, o->site, o->site_flags);
     if (!o->name[0]) snprintf(o->name, sizeof o->name, "%s #%u", kind, o->id);
 }
 
+static void obj_count_raise(uint32_t id) {
+    uint32_t c = atomic_load_explicit(&obj_count, memory_order_relaxed);
+    while (c < id && !atomic_compare_exchange_weak_explicit(&obj_count, &c, id,
+                                                            memory_order_release,
+                                                            memory_order_relaxed)) {
+    }
+}
+
 uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, const char *name,
-                          const tl_site *site, uint64_t init_value) {
+                          uint64_t site, unsigned site_flags, uint64_t init_value) {
     tl_thread_rec *self = tl__self();
     if (!self) return 0;
-    tl_obj *o = calloc(1, sizeof *o);
-    if (!o) return 0;
-    o->kind = (uint8_t)kind;
-    o->subkind = (uint8_t)subkind;
-    o->addr = (uint64_t)(uintptr_t)addr;
-    o->init_value = init_value;
-    o->site = site;
-    tl__lock(&reg_lock);
-    uint32_t id = atomic_load_explicit(&obj_count, memory_order_relaxed) + 1;
-    obj_slot *slot = table_slot((_Atomic(void *) *)obj_chunks, id, sizeof(obj_slot));
+    tl__in_runtime++;
+    uint32_t id = 0;
+    tl_obj *o = tl__arena_alloc(sizeof *o);
+    obj_slot *slot = NULL;
+    if (o) {
+        id = atomic_fetch_add_explicit(&obj_next, 1, memory_order_relaxed) + 1;
+        slot = table_slot((_Atomic(void *) *)obj_chunks, id, sizeof(obj_slot));
+    }
     if (slot) {
         o->id = id;
+        o->kind = (uint8_t)kind;
+        o->subkind = (uint8_t)subkind;
+        o->site_flags = (uint8_t)(site_flags & TL_EVF_PC);
+        o->addr = (uint64_t)(uintptr_t)addr;
+        o->init_value = init_value;
+        o->site = site;
         obj_name(o, name);
         atomic_store_explicit(slot, o, memory_order_release);
-        atomic_store_explicit(&obj_count, id, memory_order_release);
+        obj_count_raise(id);
+    } else {
+        id = 0;
     }
-    tl__unlock(&reg_lock);
-    if (!slot) {
-        free(o);
-        return 0;
-    }
-    tl__record_in(self, TL_EV_OBJ_INIT, id, init_value, kind, 0, site, 0);
+    tl__in_runtime--;
+    if (id) tl__record_in(self, TL_EV_OBJ_INIT, id, init_value, kind, site_flags & TL_EVF_PC, site, 0);
     return id;
 }
 
-uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr) {
-    static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
-    uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
-    if (TL_LIKELY(id != 0) || !tl__self()) return id;
-    tl__lock(&lazy_lock);
-    id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
-    if (id == 0) {
-        /* The first use is not where the object was made: name it by index. */
-        id = tl__obj_register(kind, subkind, addr, NULL, NULL, 0);
-        __atomic_store_n(idp, id, __ATOMIC_RELEASE);
+uint32_t tl__obj_claim(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr,
+                       uint64_t site, unsigned site_flags, uint64_t init_value) {
+    for (int spins = 0;; spins++) {
+        uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
+        if (id != 0 && id != TL_ID_PENDING) return id;
+        if (id == 0 && __atomic_compare_exchange_n(idp, &id, TL_ID_PENDING, 0, __ATOMIC_ACQ_REL,
+                                                   __ATOMIC_ACQUIRE)) {
+            id = tl__obj_register(kind, subkind, addr, NULL, site, site_flags, init_value);
+            __atomic_store_n(idp, id, __ATOMIC_RELEASE);
+            return id;
+        }
+        /* Registration takes microseconds; a registrant that does not finish
+         * was preempted for long or killed: go on without an object. */
+        if (spins >= 100000) return 0;
+        sched_yield();
     }
-    tl__unlock(&lazy_lock);
-    return id;
+}
+
+uint32_t tl__obj_lazy(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr) {
+    uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
+    if (TL_LIKELY(id != 0 && id != TL_ID_PENDING) || !tl__self()) return id == TL_ID_PENDING ? 0 : id;
+    /* The first use is not where the object was made: name it by index. */
+    return tl__obj_claim(idp, kind, subkind, addr, 0, 0, 0);
 }
 
 const tl_obj *tl__obj_get(uint32_t id) {

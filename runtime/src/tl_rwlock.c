@@ -12,15 +12,15 @@ static uint32_t rwlock_id(tl_rwlock *l) {
 }
 
 static int rwlock_try(tl_rwlock *l, unsigned mode) {
-    return mode == TL_MODE_READ ? pthread_rwlock_tryrdlock(&l->rw)
-                                : pthread_rwlock_trywrlock(&l->rw);
+    return mode == TL_MODE_READ ? TL_REAL(pthread_rwlock_tryrdlock)(&l->rw)
+                                : TL_REAL(pthread_rwlock_trywrlock)(&l->rw);
 }
 
 /* The real blocking call for mode; abstime NULL blocks without limit. */
 static int rwlock_real_block(tl_rwlock *l, unsigned mode, const struct timespec *abstime) {
     if (mode == TL_MODE_READ)
-        return abstime ? pthread_rwlock_timedrdlock(&l->rw, abstime) : pthread_rwlock_rdlock(&l->rw);
-    return abstime ? pthread_rwlock_timedwrlock(&l->rw, abstime) : pthread_rwlock_wrlock(&l->rw);
+        return abstime ? TL_REAL(pthread_rwlock_timedrdlock)(&l->rw, abstime) : TL_REAL(pthread_rwlock_rdlock)(&l->rw);
+    return abstime ? TL_REAL(pthread_rwlock_timedwrlock)(&l->rw, abstime) : TL_REAL(pthread_rwlock_wrlock)(&l->rw);
 }
 
 /* Any failed try lands here, not only EBUSY, so the program gets the
@@ -50,9 +50,9 @@ static int rwlock_tryacquire(tl_rwlock *l, unsigned mode, const tl_site *site) {
 }
 
 int tl_rwlock_init_at(tl_rwlock *l, const char *name, const tl_site *site) {
-    int rc = pthread_rwlock_init(&l->rw, NULL);
+    int rc = TL_REAL(pthread_rwlock_init)(&l->rw, NULL);
     if (rc != 0) return rc;
-    uint32_t id = tl__obj_register(TL_OBJ_RWLOCK, 0, l, name, site, 0);
+    uint32_t id = tl__obj_register(TL_OBJ_RWLOCK, 0, l, name, (uintptr_t)site, 0, 0);
     __atomic_store_n(&l->id, id, __ATOMIC_RELEASE);
     return 0;
 }
@@ -84,10 +84,10 @@ int tl_rwlock_timedwrlock_at(tl_rwlock *l, const struct timespec *abstime, const
 /* Recorded before the real unlock, while the lock is still held. */
 int tl_rwlock_unlock_at(tl_rwlock *l, const tl_site *site) {
     tl__record(TL_EV_LOCK_RELEASE, rwlock_id(l), 0, 0, 0, site);
-    return pthread_rwlock_unlock(&l->rw);
+    return TL_REAL(pthread_rwlock_unlock)(&l->rw);
 }
 
 int tl_rwlock_destroy_at(tl_rwlock *l, const tl_site *site) {
     tl__obj_destroying(&l->id, site);
-    return tl__obj_forget(&l->id, pthread_rwlock_destroy(&l->rw));
+    return tl__obj_forget(&l->id, TL_REAL(pthread_rwlock_destroy)(&l->rw));
 }

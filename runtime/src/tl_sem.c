@@ -30,7 +30,7 @@ static void sem_record(unsigned kind, uint32_t id, uint64_t arg, unsigned flags,
 static int sem_block(tl_sem *s, uint32_t id, const struct timespec *abstime,
                      const tl_site *site) {
     sem_record(TL_EV_SEM_WAIT, id, 0, 0, site);
-    int rc = abstime ? sem_timedwait(&s->s, abstime) : sem_wait(&s->s);
+    int rc = abstime ? TL_REAL(sem_timedwait)(&s->s, abstime) : TL_REAL(sem_wait)(&s->s);
     if (rc == 0)
         sem_record(TL_EV_SEM_ACQUIRE, id, 0, 0, site);
     else
@@ -42,7 +42,7 @@ static int sem_block(tl_sem *s, uint32_t id, const struct timespec *abstime,
 static int sem_acquire(tl_sem *s, const struct timespec *abstime, const tl_site *site) {
     int saved = errno;
     uint32_t id = sem_id(s);
-    if (sem_trywait(&s->s) == 0) {
+    if (TL_REAL(sem_trywait)(&s->s) == 0) {
         sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY, site);
         return 0;
     }
@@ -52,9 +52,9 @@ static int sem_acquire(tl_sem *s, const struct timespec *abstime, const tl_site 
 
 /* Process-private: the API has no pshared argument. */
 int tl_sem_init_at(tl_sem *s, unsigned value, const char *name, const tl_site *site) {
-    if (sem_init(&s->s, 0, value) != 0) return -1;
+    if (TL_REAL(sem_init)(&s->s, 0, value) != 0) return -1;
     int saved = errno;
-    uint32_t id = tl__obj_register(TL_OBJ_SEM, 0, s, name, site, value);
+    uint32_t id = tl__obj_register(TL_OBJ_SEM, 0, s, name, (uintptr_t)site, 0, value);
     __atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
     errno = saved;
     return 0;
@@ -71,7 +71,7 @@ int tl_sem_timedwait_at(tl_sem *s, const struct timespec *abstime, const tl_site
 /* EAGAIN records nothing: the program did not wait. */
 int tl_sem_trywait_at(tl_sem *s, const tl_site *site) {
     uint32_t id = sem_id(s);
-    int rc = sem_trywait(&s->s);
+    int rc = TL_REAL(sem_trywait)(&s->s);
     if (rc == 0) sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY, site);
     return rc;
 }
@@ -79,10 +79,10 @@ int tl_sem_trywait_at(tl_sem *s, const tl_site *site) {
 /* Recorded before the real post so it orders before the wait it releases. */
 int tl_sem_post_at(tl_sem *s, const tl_site *site) {
     sem_record(TL_EV_SEM_POST, sem_id(s), 0, 0, site);
-    return sem_post(&s->s);
+    return TL_REAL(sem_post)(&s->s);
 }
 
 int tl_sem_destroy_at(tl_sem *s, const tl_site *site) {
     tl__obj_destroying(&s->id, site);
-    return tl__obj_forget(&s->id, sem_destroy(&s->s));
+    return tl__obj_forget(&s->id, TL_REAL(sem_destroy)(&s->s));
 }

@@ -17,20 +17,20 @@ static uint32_t spin_id(tl_spinlock *s) {
  * detects it) reaches the program unchanged. */
 static int spin_block(tl_spinlock *s, uint32_t id, const tl_site *site) {
     tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
-    return tl__lock_outcome(pthread_spin_lock(&s->s), id, TL_MODE_WRITE, site);
+    return tl__lock_outcome(TL_REAL(pthread_spin_lock)(&s->s), id, TL_MODE_WRITE, site);
 }
 
 int tl_spin_init_at(tl_spinlock *s, const char *name, const tl_site *site) {
-    int rc = pthread_spin_init(&s->s, PTHREAD_PROCESS_PRIVATE);
+    int rc = TL_REAL(pthread_spin_init)(&s->s, PTHREAD_PROCESS_PRIVATE);
     if (rc != 0) return rc;
-    uint32_t id = tl__obj_register(TL_OBJ_SPIN, 0, s, name, site, 0);
+    uint32_t id = tl__obj_register(TL_OBJ_SPIN, 0, s, name, (uintptr_t)site, 0, 0);
     __atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
     return 0;
 }
 
 int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
     uint32_t id = spin_id(s);
-    if (pthread_spin_trylock(&s->s) == 0) {
+    if (TL_REAL(pthread_spin_trylock)(&s->s) == 0) {
         tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
         return 0;
     }
@@ -40,7 +40,7 @@ int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
 /* EBUSY records nothing: the program did not wait. */
 int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
     uint32_t id = spin_id(s);
-    int rc = pthread_spin_trylock(&s->s);
+    int rc = TL_REAL(pthread_spin_trylock)(&s->s);
     if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
     return rc;
 }
@@ -48,10 +48,10 @@ int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
 /* Recorded before the real unlock, while the lock is still held. */
 int tl_spin_unlock_at(tl_spinlock *s, const tl_site *site) {
     tl__record(TL_EV_LOCK_RELEASE, spin_id(s), 0, 0, 0, site);
-    return pthread_spin_unlock(&s->s);
+    return TL_REAL(pthread_spin_unlock)(&s->s);
 }
 
 int tl_spin_destroy_at(tl_spinlock *s, const tl_site *site) {
     tl__obj_destroying(&s->id, site);
-    return tl__obj_forget(&s->id, pthread_spin_destroy(&s->s));
+    return tl__obj_forget(&s->id, TL_REAL(pthread_spin_destroy)(&s->s));
 }

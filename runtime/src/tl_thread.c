@@ -30,7 +30,7 @@ static void *thread_trampoline(void *p) {
 
 static int create_untraced(tl_thread *t, const pthread_attr_t *attr,
                            void *(*fn)(void *), void *arg) {
-    int rc = pthread_create(&t->handle, attr, fn, arg);
+    int rc = TL_REAL(pthread_create)(&t->handle, attr, fn, arg);
     if (rc == 0) t->id = 0;
     return rc;
 }
@@ -46,7 +46,7 @@ static int create_traced(tl_thread *t, const pthread_attr_t *attr, tl_thread_rec
     }
     *start = (tl_start){rec, fn, arg};
     tl__record(TL_EV_THREAD_CREATE, 0, rec->id, 0, 0, site);
-    int rc = pthread_create(&t->handle, attr, thread_trampoline, start);
+    int rc = TL_REAL(pthread_create)(&t->handle, attr, thread_trampoline, start);
     if (rc != 0) {
         tl__thread_abandon(rec);
         free(start);
@@ -59,7 +59,7 @@ static int create_traced(tl_thread *t, const pthread_attr_t *attr, tl_thread_rec
 int tl_thread_create_at(tl_thread *t, const pthread_attr_t *attr, const char *name,
                         void *(*fn)(void *), void *arg, const tl_site *site) {
     tl_thread_rec *self = tl__self();
-    tl_thread_rec *rec = self ? tl__thread_prepare(name, self->id, site) : NULL;
+    tl_thread_rec *rec = self ? tl__thread_prepare(name, self->id, (uintptr_t)site, 0) : NULL;
     if (rec == NULL) return create_untraced(t, attr, fn, arg);
     return create_traced(t, attr, rec, fn, arg, site);
 }
@@ -68,13 +68,13 @@ int tl_thread_create_at(tl_thread *t, const pthread_attr_t *attr, const char *na
  * since the joiner's blocking is real. */
 int tl_thread_join_at(tl_thread t, void **result, const tl_site *site) {
     tl__record(TL_EV_JOIN_BEGIN, 0, t.id, 0, 0, site);
-    int rc = pthread_join(t.handle, result);
+    int rc = TL_REAL(pthread_join)(t.handle, result);
     tl__record(TL_EV_JOIN_END, 0, t.id, (unsigned)rc, 0, site);
     return rc;
 }
 
 int tl_thread_detach_at(tl_thread t, const tl_site *site) {
-    int rc = pthread_detach(t.handle);
+    int rc = TL_REAL(pthread_detach)(t.handle);
     if (rc == 0 && t.id != 0) tl__record(TL_EV_THREAD_DETACH, 0, t.id, 0, 0, site);
     return rc;
 }
@@ -83,7 +83,8 @@ int tl_thread_detach_at(tl_thread t, const tl_site *site) {
  * trampoline), so nothing is recorded here. */
 void tl_thread_exit_at(void *result, const tl_site *site) {
     (void)site;
-    pthread_exit(result);
+    TL_REAL(pthread_exit)(result);
+    __builtin_unreachable(); /* the real one is noreturn; the table entry cannot say so */
 }
 
 /* tl__thread_rename records THREAD_NAME; NULL gives back the default. */

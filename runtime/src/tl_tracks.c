@@ -22,9 +22,11 @@
  *   flow_in. Every flow therefore has both ends.
  * - Counters: lock waiters, semaphore values, the program's own counters.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tl_symbolize.h"
 #include "tl_tracks.h"
 
 #define MAX_PHASES 128 /* deeper phases are counted, not drawn (Perfetto stops at 512) */
@@ -102,9 +104,30 @@ static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
 /* ---- cached text ------------------------------------------------------------ */
 
 /* Escaped text by pointer: names the program passes (string literals, kept
- * by pointer) and call sites ("file:line", or "0x<pc>") are escaped once,
- * not on every event. Open addressing; never shrinks. */
-enum { TXT_NAME, TXT_SITE, TXT_PC };
+ * by pointer), call sites ("file:line", or a symbolized return address) and
+ * the names the writer gives objects (keyed by their registry record) are
+ * made and escaped once, not on every event. Open addressing; never shrinks. */
+enum { TXT_NAME, TXT_SITE, TXT_PC, TXT_OBJ };
+
+/* A name for an object registered by the preload, which knows only its
+ * address and maybe where it was initialized: the variable holding it
+ * ("counter_lock"), else "<kind>@file.c:12 #<id>" of the init call, else by
+ * index. */
+static void obj_auto_name(const tl_obj *r, char *out, size_t cap) {
+    const char *kind = tl__obj_kind_name(r->kind);
+    if (tl__sym_data(r->addr, out, cap)) return;
+    char site[512];
+    if (r->site && tl__sym_pc(r->site, site, sizeof site) && strncmp(site, "0x", 2) != 0) {
+        char *paren = strstr(site, " (");
+        if (paren) *paren = 0;
+        const char *base = strrchr(site, '/');
+        /* One init call often makes many objects (a loop, a helper): the
+         * index keeps their names, and so their lock tracks, apart. */
+        snprintf(out, cap, "%s@%.40s #%u", kind, base ? base + 1 : site, r->id);
+        return;
+    }
+    snprintf(out, cap, "%s #%u", kind, r->id);
+}
 typedef struct text { uint64_t key; uint32_t kind, len; char *s; } text;
 static text *texts;
 static size_t ntexts, captexts;
@@ -114,7 +137,13 @@ static void text_make(text *t, uint64_t key, uint32_t kind) {
     if (kind == TXT_NAME) {
         tl__json_escape(buf, sizeof buf, (const char *)(uintptr_t)key);
     } else if (kind == TXT_PC) {
-        buf[tl__fmt_hex(buf, key)] = 0;
+        char raw[512];
+        tl__sym_pc(key, raw, sizeof raw);
+        tl__json_escape(buf, sizeof buf, raw);
+    } else if (kind == TXT_OBJ) {
+        char raw[TL_NAME_MAX];
+        obj_auto_name((const tl_obj *)(uintptr_t)key, raw, sizeof raw);
+        tl__json_escape(buf, sizeof buf, raw);
     } else {
         const tl_site *site = (const tl_site *)(uintptr_t)key;
         tl__json_escape(buf, ESC_NAME, site->file);
@@ -189,7 +218,8 @@ static wobj *obj(uint32_t id) {
         o->kind = r ? r->kind : TL_OBJ__COUNT;
         o->subkind = r ? r->subkind : 0;
         o->count = r ? r->init_value : 0;
-        o->jname = name_text(r ? r->name : "unknown object")->s;
+        if (r && !r->name[0]) o->jname = text_of((uintptr_t)r, TXT_OBJ)->s;
+        else o->jname = name_text(r ? r->name : "unknown object")->s;
     }
     return o;
 }
@@ -268,10 +298,18 @@ static void meta_begin(uint32_t tid, const char *name) {
     tl__out_lit(O, "\",\"args\":{");
 }
 
+/* A preload thread the program did not name is named after its start
+ * routine ("worker"). */
 static void emit_thread_name(uint32_t tid) {
     wthread *t = thr(tid);
     char raw[TL_NAME_MAX];
     tl__thread_name(tid, raw);
+    if (!raw[0]) {
+        tl_thread_rec *rec = tl__thread_get(tid);
+        if (!rec || !rec->start_fn ||
+            !tl__sym_func((uint64_t)(uintptr_t)rec->start_fn, raw, sizeof raw))
+            snprintf(raw, sizeof raw, "thread %u", tid);
+    }
     tl__json_escape(t->jname, sizeof t->jname, raw);
     meta_begin(tid, "thread_name");
     tl__out_lit(O, "\"name\":\"");
@@ -801,10 +839,12 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
         instant(tid, ns, "thread", name, e);
         break;
     }
-    case TL_EV_THREAD_NAME:
-        if (t->seen) emit_thread_name(tid);
-        else see(tid);
+    case TL_EV_THREAD_NAME: { /* arg: the renamed thread (not always tid) */
+        uint32_t target = e->arg ? (uint32_t)e->arg : tid;
+        if (thr(target)->seen) emit_thread_name(target);
+        else see(target);
         break;
+    }
     default:
         break;
     }

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tl_symbolize.h"
 #include "tl_tracks.h"
 
 #define OUT_CAP (1u << 20)
@@ -257,6 +258,9 @@ static void cycle(int final) {
 
 static void *writer_main(void *arg) {
     (void)arg;
+    /* Never traced: neither the wrappers the writer itself calls nor the
+     * program's code it may run (malloc, the symbolizer's libraries). */
+    tl__in_runtime = 1;
     uint64_t sleep_ns = tl__g.opt.flush_ms * 1000000u;
     for (;;) {
         /* Read the wake word before the cycle: a kick that arrives while we
@@ -282,6 +286,7 @@ static void *writer_main(void *arg) {
     tl__out_flush(&W.out);
     atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
     close(W.out.fd);
+    tl__sym_close();
     atomic_store_explicit(&W.done, 1, memory_order_release);
     return NULL;
 }
@@ -319,7 +324,7 @@ int tl__writer_start(const char *path) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&W.thread, &attr, writer_main, NULL);
+    int rc = TL_REAL(pthread_create)(&W.thread, &attr, writer_main, NULL);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
@@ -336,7 +341,7 @@ static int wait_until(_Atomic uint64_t *word, uint64_t want, uint64_t limit_ns) 
     while (atomic_load_explicit(word, memory_order_acquire) < want) {
         if (tl__mono_ns() - start > limit_ns) return 0;
         struct timespec nap = {0, 200000};
-        nanosleep(&nap, NULL);
+        TL_REAL(nanosleep)(&nap, NULL);
     }
     return 1;
 }
@@ -359,7 +364,7 @@ void tl__writer_finish(void) {
             return;
         }
         struct timespec nap = {0, 200000};
-        nanosleep(&nap, NULL);
+        TL_REAL(nanosleep)(&nap, NULL);
     }
 }
 

@@ -26,7 +26,7 @@ static void ring_should_keep_program_order_across_wraps(void) {
     tl_thread_rec *t = make_ring(8);
     for (uint64_t round = 0; round < 5; round++) {
         for (uint64_t i = 0; i < 6; i++)
-            tl__record_in(t, TL_EV_MARK, 0, round * 100 + i, 0, 0, NULL, 0);
+            tl__record_in(t, TL_EV_MARK, 0, round * 100 + i, 0, 0, 0, 0);
         uint64_t tail = atomic_load(&t->tail);
         for (uint64_t i = 0; i < 6; i++) CHECK(t->ring[(tail + i) & t->mask].arg == round * 100 + i);
         consume(t, 6);
@@ -39,23 +39,23 @@ static void ring_should_keep_program_order_across_wraps(void) {
 static void full_ring_should_drop_and_count(void) {
     tl_thread_rec *t = make_ring(8);
     uint64_t seq0 = atomic_load(&tl__seq);
-    for (int i = 0; i < 20; i++) tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, NULL, 0);
+    for (int i = 0; i < 20; i++) tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, 0, 0);
     CHECK(atomic_load(&t->head) == 8);
     CHECK(atomic_load(&t->dropped) == 12);
     /* Sequence numbers only for the 8 recorded: the writer never waits for
      * a number that belongs to a dropped event. */
     CHECK(atomic_load(&tl__seq) == seq0 + 8);
     consume(t, 8);
-    tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, NULL, 0);
+    tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, 0, 0);
     CHECK(atomic_load(&t->head) == 9);
     free_ring(t);
 }
 
 static void sync_kinds_should_take_increasing_sequence_numbers(void) {
     tl_thread_rec *t = make_ring(16);
-    tl__record_in(t, TL_EV_LOCK_ACQUIRE, 1, 0, 0, 0, NULL, 0);
-    tl__record_in(t, TL_EV_MARK, 0, 0, 0, 0, NULL, 77);
-    tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, NULL, 0);
+    tl__record_in(t, TL_EV_LOCK_ACQUIRE, 1, 0, 0, 0, 0, 0);
+    tl__record_in(t, TL_EV_MARK, 0, 0, 0, 0, 0, 77);
+    tl__record_in(t, TL_EV_LOCK_RELEASE, 1, 0, 0, 0, 0, 0);
     CHECK(t->ring[2].seq == t->ring[0].seq + 1);
     CHECK(t->ring[1].val == 77); /* local kinds carry a value instead */
     CHECK(t->ring[0].ts <= t->ring[2].ts);
@@ -65,7 +65,7 @@ static void sync_kinds_should_take_increasing_sequence_numbers(void) {
 static void nested_record_should_drop_instead_of_corrupting(void) {
     tl_thread_rec *t = make_ring(16);
     t->in_record = 1; /* as if a signal handler interrupted tl__record_in */
-    tl__record_in(t, TL_EV_MARK, 0, 0, 0, 0, NULL, 0);
+    tl__record_in(t, TL_EV_MARK, 0, 0, 0, 0, 0, 0);
     CHECK(atomic_load(&t->head) == 0);
     CHECK(atomic_load(&t->dropped) == 1);
     free_ring(t);

@@ -1,0 +1,70 @@
+/*
+ * tl_preload_obj.c — the program's locks, conditions, semaphores and
+ * barriers as trace objects, by address (tl_addrmap.h), and starting
+ * tracing from the first wrapped call.
+ *
+ * An address keeps one slot for the whole run; its id changes when the
+ * object is destroyed and initialized again, or when its memory is reused
+ * for an object of another kind without a destroy (then the old object is
+ * closed first, so the trace never shows two objects at one address).
+ */
+#define _GNU_SOURCE
+#include "tl_preload.h"
+
+TL_INTERNAL tl_addrmap tl__pl_objs = {.what = "object"};
+TL_INTERNAL tl_addrmap tl__pl_threads = {.what = "thread"};
+
+int tl__pl_start(void) {
+    tl__in_runtime++;
+    int on = tl__init();
+    tl__in_runtime--;
+    return on;
+}
+
+/* The object at this slot was never destroyed: close it in the trace. */
+static void close_stale(tl_amslot *s, uint32_t id, uint64_t pc) {
+    uint32_t expected = id;
+    if (!atomic_compare_exchange_strong_explicit(&s->id, &expected, 0, memory_order_acq_rel,
+                                                 memory_order_acquire))
+        return;
+    tl_thread_rec *t = tl__self();
+    if (t) tl__record_in(t, TL_EV_OBJ_DESTROY, id, 0, 0, TL_EVF_PC, pc, 0);
+}
+
+/* First use: no site (the first use is not where it was made); TL_EVF_PC
+ * tells the writer to name it (a global variable's symbol, else by index). */
+uint32_t tl__pl_obj_slow(const void *addr, tl_obj_kind kind, unsigned subkind,
+                         uint64_t init_value) {
+    tl_amslot *s = tl__addrmap_insert(&tl__pl_objs, (uintptr_t)addr);
+    if (!s) return 0;
+    uint32_t id = atomic_load_explicit(&s->id, memory_order_acquire);
+    if (id != 0 && id != TL_ID_PENDING &&
+        atomic_load_explicit(&s->kind, memory_order_relaxed) == (uint32_t)kind)
+        return id;
+    if (id != 0 && id != TL_ID_PENDING) close_stale(s, id, 0);
+    atomic_store_explicit(&s->kind, kind, memory_order_relaxed);
+    return tl__obj_claim((uint32_t *)&s->id, kind, subkind, addr, 0, TL_EVF_PC, init_value);
+}
+
+void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind, unsigned subkind,
+                     uint64_t init_value, uint64_t pc) {
+    (void)t;
+    tl_amslot *s = tl__addrmap_insert(&tl__pl_objs, (uintptr_t)addr);
+    if (!s) return;
+    uint32_t old = atomic_load_explicit(&s->id, memory_order_acquire);
+    if (old != 0 && old != TL_ID_PENDING) close_stale(s, old, pc);
+    atomic_store_explicit(&s->kind, kind, memory_order_relaxed);
+    uint32_t id = tl__obj_register(kind, subkind, addr, NULL, pc, TL_EVF_PC, init_value);
+    atomic_store_explicit(&s->id, id, memory_order_release);
+}
+
+void tl__pl_obj_destroy(tl_thread_rec *t, const void *addr, uint64_t pc) {
+    tl_amslot *s = tl__addrmap_find(&tl__pl_objs, (uintptr_t)addr);
+    if (!s) return;
+    uint32_t id = atomic_exchange_explicit(&s->id, 0, memory_order_acq_rel);
+    if (id == TL_ID_PENDING) { /* destroyed while another thread registers it */
+        atomic_store_explicit(&s->id, id, memory_order_release);
+        return;
+    }
+    if (id != 0) tl__pl_record(t, TL_EV_OBJ_DESTROY, id, 0, 0, 0, pc);
+}

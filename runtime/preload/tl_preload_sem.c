@@ -1,0 +1,168 @@
+/*
+ * tl_preload_sem.c — sem_* (unnamed and named) and pthread_barrier_*
+ * wrappers.
+ *
+ * Semaphores report failure through errno: recording may touch errno
+ * (registration, the clock, waking the writer), so it is saved around
+ * everything we do and the program sees exactly what the real call left.
+ * Waits are try-first like the locks; EINTR is returned, not retried.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdarg.h>
+
+#include "tl_preload.h"
+
+enum { WAIT_PLAIN, WAIT_TIMED, WAIT_CLOCK };
+
+static uint32_t sem_obj(sem_t *s) {
+    if (TL_LIKELY(tl__addrmap_find(&tl__pl_objs, (uintptr_t)s) != NULL))
+        return tl__pl_obj(s, TL_OBJ_SEM, 0);
+    int value = 0; /* first seen now: start the token count where it is */
+    sem_getvalue(s, &value);
+    return tl__pl_obj_slow(s, TL_OBJ_SEM, 0, value > 0 ? (uint64_t)value : 0);
+}
+
+static int real_wait(sem_t *s, int how, clockid_t clk, const struct timespec *abs) {
+    switch (how) {
+    case WAIT_TIMED: return TL_REAL(sem_timedwait)(s, abs);
+    case WAIT_CLOCK: return TL_REAL(sem_clockwait)(s, clk, abs);
+    default: return TL_REAL(sem_wait)(s);
+    }
+}
+
+static int acquire(tl_thread_rec *t, sem_t *s, int how, clockid_t clk,
+                   const struct timespec *abs, uint64_t pc) {
+    int saved = errno;
+    uint32_t id = sem_obj(s);
+    if (TL_REAL(sem_trywait)(s) == 0) {
+        tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, TL_EVF_TRY, pc);
+        errno = saved;
+        return 0;
+    }
+    tl__pl_record(t, TL_EV_SEM_WAIT, id, 0, 0, 0, pc);
+    errno = saved; /* the try's EAGAIN is ours, not the program's */
+    int rc = real_wait(s, how, clk, abs);
+    saved = errno;
+    if (rc == 0) tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, 0, pc);
+    else tl__pl_record(t, TL_EV_SEM_FAIL, id, (uint64_t)saved, 0, 0, pc);
+    errno = saved;
+    return rc;
+}
+
+TL_WRAP int sem_init(sem_t *s, int pshared, unsigned value) {
+    int rc = TL_REAL(sem_init)(s, pshared, value);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
+    int saved = errno;
+    tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, value, TL_PL_PC);
+    errno = saved;
+    return 0;
+}
+
+TL_WRAP int sem_destroy(sem_t *s) {
+    TL_PL_ENTER(t, TL_REAL(sem_destroy)(s));
+    int saved = errno;
+    tl__pl_obj_destroy(t, s, TL_PL_PC);
+    errno = saved;
+    return TL_REAL(sem_destroy)(s);
+}
+
+TL_WRAP int sem_wait(sem_t *s) {
+    TL_PL_ENTER(t, TL_REAL(sem_wait)(s));
+    return acquire(t, s, WAIT_PLAIN, 0, NULL, TL_PL_PC);
+}
+
+TL_WRAP int sem_timedwait(sem_t *s, const struct timespec *abs) {
+    TL_PL_ENTER(t, TL_REAL(sem_timedwait)(s, abs));
+    return acquire(t, s, WAIT_TIMED, 0, abs, TL_PL_PC);
+}
+
+TL_WRAP int sem_clockwait(sem_t *s, clockid_t clk, const struct timespec *abs) {
+    TL_PL_ENTER(t, TL_REAL(sem_clockwait)(s, clk, abs));
+    return acquire(t, s, WAIT_CLOCK, clk, abs, TL_PL_PC);
+}
+
+/* EAGAIN records nothing: the program did not wait. */
+TL_WRAP int sem_trywait(sem_t *s) {
+    TL_PL_ENTER(t, TL_REAL(sem_trywait)(s));
+    int saved = errno;
+    uint32_t id = sem_obj(s);
+    errno = saved;
+    int rc = TL_REAL(sem_trywait)(s);
+    saved = errno;
+    if (rc == 0) tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, TL_EVF_TRY, TL_PL_PC);
+    errno = saved;
+    return rc;
+}
+
+/* Recorded before the real post so it orders before the wait it releases. */
+TL_WRAP int sem_post(sem_t *s) {
+    TL_PL_ENTER(t, TL_REAL(sem_post)(s));
+    int saved = errno;
+    tl__pl_record(t, TL_EV_SEM_POST, sem_obj(s), 0, 0, 0, TL_PL_PC);
+    errno = saved;
+    return TL_REAL(sem_post)(s);
+}
+
+/* A named semaphore is an object from its open (the value it has then) to
+ * its close; sem_unlink only removes the name. Opening the same name twice
+ * returns the same address, which then stays one object. */
+TL_WRAP sem_t *sem_open(const char *name, int oflag, ...) {
+    mode_t mode = 0;
+    unsigned value = 0;
+    if (oflag & O_CREAT) {
+        va_list ap;
+        va_start(ap, oflag);
+        mode = (mode_t)va_arg(ap, unsigned);
+        value = va_arg(ap, unsigned);
+        va_end(ap);
+    }
+    sem_t *s = TL_REAL(sem_open)(name, oflag, mode, value);
+    if (s == SEM_FAILED) return s;
+    TL_PL_ENTER(t, s);
+    int saved = errno, now = 0;
+    tl_amslot *slot = tl__addrmap_find(&tl__pl_objs, (uintptr_t)s);
+    if (!slot || atomic_load_explicit(&slot->id, memory_order_acquire) == 0) {
+        sem_getvalue(s, &now);
+        tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, now > 0 ? (uint64_t)now : 0, TL_PL_PC);
+    }
+    errno = saved;
+    return s;
+}
+
+TL_WRAP int sem_close(sem_t *s) {
+    TL_PL_ENTER(t, TL_REAL(sem_close)(s));
+    int saved = errno;
+    tl__pl_obj_destroy(t, s, TL_PL_PC);
+    errno = saved;
+    return TL_REAL(sem_close)(s);
+}
+
+/* ---- barriers --------------------------------------------------------------- */
+
+TL_WRAP int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
+                                 unsigned count) {
+    int rc = TL_REAL(pthread_barrier_init)(b, attr, count);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
+    tl__pl_obj_init(t, b, TL_OBJ_BARRIER, 0, count, TL_PL_PC);
+    return 0;
+}
+
+TL_WRAP int pthread_barrier_destroy(pthread_barrier_t *b) {
+    TL_PL_ENTER(t, TL_REAL(pthread_barrier_destroy)(b));
+    tl__pl_obj_destroy(t, b, TL_PL_PC);
+    return TL_REAL(pthread_barrier_destroy)(b);
+}
+
+/* LEAVE is recorded whatever the wait returned: the thread did arrive. */
+TL_WRAP int pthread_barrier_wait(pthread_barrier_t *b) {
+    TL_PL_ENTER(t, TL_REAL(pthread_barrier_wait)(b));
+    uint64_t pc = TL_PL_PC;
+    uint32_t id = tl__pl_obj(b, TL_OBJ_BARRIER, 0);
+    tl__pl_record(t, TL_EV_BARRIER_ARRIVE, id, 0, 0, 0, pc);
+    int rc = TL_REAL(pthread_barrier_wait)(b);
+    tl__pl_record(t, TL_EV_BARRIER_LEAVE, id, 0, rc == PTHREAD_BARRIER_SERIAL_THREAD, 0, pc);
+    return rc;
+}
