@@ -1,13 +1,14 @@
 /*
  * threadlens — the command. Subcommands live with the part they drive; this
  * file only dispatches: report and view are the viewer's (viewer/src/report,
- * viewer/src/gui). run and cc arrive with their issues and say so plainly
- * until then.
+ * viewer/src/gui); run is tl_run.c. cc arrives with its issue and says so
+ * plainly until then.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tl_internal.h"
+#include "tl_run.h"
 #include "tv_app.h"
 #include "tv_report.h"
 
@@ -18,7 +19,7 @@ static int usage(FILE *f) {
             "commands:\n"
             "  options               list the THREADLENS_* environment options and defaults\n"
             "  version               print the version\n"
-            "  run [-o FILE] PROG    trace an unmodified program (not available yet)\n"
+            "  run [-o FILE] PROG    trace an unmodified, dynamically linked program\n"
             "  cc [ARGS]             compile with race instrumentation (not available yet)\n"
             "  report [--json] FILE  threads, locks, findings and statistics of a trace\n"
             "  view FILE             open the timeline viewer (--screenshot OUT.png: headless;\n"
@@ -44,7 +45,8 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(cmd, "report")) return tv_report_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "view")) return tv_view_main(argc - 1, argv + 1);
-    if (!strcmp(cmd, "run") || !strcmp(cmd, "cc")) {
+    if (!strcmp(cmd, "run")) return tl_run_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cc")) {
         fprintf(stderr, "threadlens: '%s' is not available in this version yet; "
                         "link your program with libthreadlens and use the tl_* API\n", cmd);
         return 2;

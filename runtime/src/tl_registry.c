@@ -35,6 +35,10 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(thread_slot *) thread_chunks[MAX_CHUNKS];
 static _Atomic(obj_slot *) obj_chunks[MAX_CHUNKS];
 static _Atomic uint32_t thread_count, obj_next, obj_count;
+/* Threads registered (prepared or adopted) and not ended; whether the
+ * process's first thread has ended (pthread_exit from main). */
+static _Atomic uint32_t live_threads;
+static _Atomic int main_ended;
 /* Recycled rings, singly linked through their first bytes. */
 typedef struct free_ring { struct free_ring *next; } free_ring;
 static free_ring *free_rings;
@@ -172,6 +176,7 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, uint64_t si
         atomic_store_explicit(&t->name, name_new(buf, NULL), memory_order_relaxed);
         atomic_store_explicit(slot, t, memory_order_release);
         atomic_store_explicit(&thread_count, id, memory_order_release);
+        atomic_fetch_add_explicit(&live_threads, 1, memory_order_relaxed);
     }
     if (!slot && t->ring) {
         free_ring *r = (free_ring *)(void *)t->ring;
@@ -193,6 +198,7 @@ tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, uint64_t s
 
 void tl__thread_abandon(tl_thread_rec *t) {
     atomic_store_explicit(&t->ended, 1, memory_order_release);
+    atomic_fetch_sub_explicit(&live_threads, 1, memory_order_relaxed);
 }
 
 void tl__thread_attach(tl_thread_rec *t) {
@@ -227,6 +233,15 @@ void tl__thread_end(void) {
     tls_ended = 1;
     if (exit_key_ok) pthread_setspecific(exit_key, NULL);
     atomic_store_explicit(&t->ended, 1, memory_order_release);
+    if (syscall(SYS_gettid) == getpid()) atomic_store(&main_ended, 1);
+    /* Main called pthread_exit and the last thread we know of is ending:
+     * the process ends when every thread has, and the writer is one, so the
+     * trace is finished here, as exit() would have done. A prepared thread
+     * counts as live before it runs, so a thread still starting keeps
+     * tracing on. */
+    if (atomic_fetch_sub_explicit(&live_threads, 1, memory_order_acq_rel) == 1 &&
+        atomic_load(&main_ended))
+        tl__finish();
 }
 
 tl_thread_rec *tl__thread_get(uint32_t id) {
