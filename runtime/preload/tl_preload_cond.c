@@ -64,9 +64,10 @@ static int init(int old, pthread_cond_t *c, const pthread_condattr_t *attr, uint
 }
 
 static int destroy(int old, pthread_cond_t *c, uint64_t pc) {
-    tl_thread_rec *t = tl__pl_self();
+    int rc = old ? TL_REAL(pthread_cond_destroy_old)(c) : TL_REAL(pthread_cond_destroy)(c);
+    tl_thread_rec *t = rc == 0 ? tl__pl_self() : NULL;
     if (t) tl__pl_obj_destroy(t, c, pc);
-    return old ? TL_REAL(pthread_cond_destroy_old)(c) : TL_REAL(pthread_cond_destroy)(c);
+    return rc;
 }
 
 /* Recorded before the real call so it orders before the wake it causes. */

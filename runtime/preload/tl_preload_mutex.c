@@ -10,7 +10,9 @@
 #define _GNU_SOURCE
 #include "tl_preload.h"
 
-/* lock, timedlock, clocklock: which real call blocks. */
+/* lock, timedlock, clocklock: which real call blocks. A clock glibc does
+ * not support makes clocklock fail at once even when the mutex is free; the
+ * try first would lock it instead, so such a call goes straight to glibc. */
 enum { BLOCK_PLAIN, BLOCK_TIMED, BLOCK_CLOCK };
 
 static int real_block(pthread_mutex_t *m, int how, clockid_t clk, const struct timespec *abs) {
@@ -42,9 +44,11 @@ TL_WRAP int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *at
 }
 
 TL_WRAP int pthread_mutex_destroy(pthread_mutex_t *m) {
-    TL_PL_ENTER(t, TL_REAL(pthread_mutex_destroy)(m));
+    int rc = TL_REAL(pthread_mutex_destroy)(m);
+    if (rc != 0) return rc; /* EBUSY: still the same, live object */
+    TL_PL_ENTER(t, 0);
     tl__pl_obj_destroy(t, m, TL_PL_PC);
-    return TL_REAL(pthread_mutex_destroy)(m);
+    return 0;
 }
 
 TL_WRAP int pthread_mutex_lock(pthread_mutex_t *m) {
@@ -59,6 +63,8 @@ TL_WRAP int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *a
 
 TL_WRAP int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs) {
     TL_PL_ENTER(t, TL_REAL(pthread_mutex_clocklock)(m, clk, abs));
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+        return TL_REAL(pthread_mutex_clocklock)(m, clk, abs);
     return acquire(t, m, BLOCK_CLOCK, clk, abs, TL_PL_PC);
 }
 

@@ -58,13 +58,15 @@ void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind, unsig
     atomic_store_explicit(&s->id, id, memory_order_release);
 }
 
+/* An id still being registered by another thread (a destroy racing a first
+ * use, already a bug in the program) is left to that thread. */
 void tl__pl_obj_destroy(tl_thread_rec *t, const void *addr, uint64_t pc) {
     tl_amslot *s = tl__addrmap_find(&tl__pl_objs, (uintptr_t)addr);
     if (!s) return;
-    uint32_t id = atomic_exchange_explicit(&s->id, 0, memory_order_acq_rel);
-    if (id == TL_ID_PENDING) { /* destroyed while another thread registers it */
-        atomic_store_explicit(&s->id, id, memory_order_release);
-        return;
-    }
-    if (id != 0) tl__pl_record(t, TL_EV_OBJ_DESTROY, id, 0, 0, 0, pc);
+    uint32_t id = atomic_load_explicit(&s->id, memory_order_acquire);
+    do {
+        if (id == 0 || id == TL_ID_PENDING) return;
+    } while (!atomic_compare_exchange_weak_explicit(&s->id, &id, 0, memory_order_acq_rel,
+                                                    memory_order_acquire));
+    tl__pl_record(t, TL_EV_OBJ_DESTROY, id, 0, 0, 0, pc);
 }

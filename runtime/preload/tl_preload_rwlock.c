@@ -56,9 +56,11 @@ TL_WRAP int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t 
 }
 
 TL_WRAP int pthread_rwlock_destroy(pthread_rwlock_t *l) {
-    TL_PL_ENTER(t, TL_REAL(pthread_rwlock_destroy)(l));
+    int rc = TL_REAL(pthread_rwlock_destroy)(l);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
     tl__pl_obj_destroy(t, l, TL_PL_PC);
-    return TL_REAL(pthread_rwlock_destroy)(l);
+    return 0;
 }
 
 TL_WRAP int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
@@ -81,15 +83,20 @@ TL_WRAP int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespe
     return acquire(t, l, TL_MODE_WRITE, BLOCK_TIMED, 0, abs, TL_PL_PC);
 }
 
+/* An unsupported clock fails at once in glibc, even on a free lock: no try. */
 TL_WRAP int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk,
                                        const struct timespec *abs) {
     TL_PL_ENTER(t, TL_REAL(pthread_rwlock_clockrdlock)(l, clk, abs));
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+        return TL_REAL(pthread_rwlock_clockrdlock)(l, clk, abs);
     return acquire(t, l, TL_MODE_READ, BLOCK_CLOCK, clk, abs, TL_PL_PC);
 }
 
 TL_WRAP int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk,
                                        const struct timespec *abs) {
     TL_PL_ENTER(t, TL_REAL(pthread_rwlock_clockwrlock)(l, clk, abs));
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+        return TL_REAL(pthread_rwlock_clockwrlock)(l, clk, abs);
     return acquire(t, l, TL_MODE_WRITE, BLOCK_CLOCK, clk, abs, TL_PL_PC);
 }
 
@@ -121,9 +128,11 @@ TL_WRAP int pthread_spin_init(pthread_spinlock_t *s, int pshared) {
 }
 
 TL_WRAP int pthread_spin_destroy(pthread_spinlock_t *s) {
-    TL_PL_ENTER(t, TL_REAL(pthread_spin_destroy)(s));
+    int rc = TL_REAL(pthread_spin_destroy)(s);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
     tl__pl_obj_destroy(t, (const void *)s, TL_PL_PC);
-    return TL_REAL(pthread_spin_destroy)(s);
+    return 0;
 }
 
 TL_WRAP int pthread_spin_lock(pthread_spinlock_t *s) {

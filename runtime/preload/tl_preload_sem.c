@@ -31,10 +31,26 @@ static int real_wait(sem_t *s, int how, clockid_t clk, const struct timespec *ab
     }
 }
 
+/* glibc's waits check a pending cancellation, the clock and the deadline
+ * before they take a token; sem_trywait checks none of them, so the try
+ * first must not skip those checks: a waiting thread with a pending cancel
+ * is cancelled, and a bad deadline or clock fails with EINVAL, exactly as
+ * without us. */
+static int try_allowed(int how, clockid_t clk, const struct timespec *abs) {
+    pthread_testcancel();
+    if (how == WAIT_CLOCK && clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) return 0;
+    if (how != WAIT_PLAIN && (!abs || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000)) return 0;
+    return 1;
+}
+
 static int acquire(tl_thread_rec *t, sem_t *s, int how, clockid_t clk,
                    const struct timespec *abs, uint64_t pc) {
     int saved = errno;
     uint32_t id = sem_obj(s);
+    if (!try_allowed(how, clk, abs)) {
+        errno = saved;
+        return real_wait(s, how, clk, abs); /* it fails at once, or is cancelled */
+    }
     if (TL_REAL(sem_trywait)(s) == 0) {
         tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, TL_EVF_TRY, pc);
         errno = saved;
@@ -61,11 +77,13 @@ TL_WRAP int sem_init(sem_t *s, int pshared, unsigned value) {
 }
 
 TL_WRAP int sem_destroy(sem_t *s) {
-    TL_PL_ENTER(t, TL_REAL(sem_destroy)(s));
+    int rc = TL_REAL(sem_destroy)(s);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
     int saved = errno;
     tl__pl_obj_destroy(t, s, TL_PL_PC);
     errno = saved;
-    return TL_REAL(sem_destroy)(s);
+    return 0;
 }
 
 TL_WRAP int sem_wait(sem_t *s) {
@@ -134,7 +152,7 @@ TL_WRAP sem_t *sem_open(const char *name, int oflag, ...) {
 TL_WRAP int sem_close(sem_t *s) {
     TL_PL_ENTER(t, TL_REAL(sem_close)(s));
     int saved = errno;
-    tl__pl_obj_destroy(t, s, TL_PL_PC);
+    tl__pl_obj_destroy(t, s, TL_PL_PC); /* before: the mapping goes away */
     errno = saved;
     return TL_REAL(sem_close)(s);
 }
@@ -151,9 +169,11 @@ TL_WRAP int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr
 }
 
 TL_WRAP int pthread_barrier_destroy(pthread_barrier_t *b) {
-    TL_PL_ENTER(t, TL_REAL(pthread_barrier_destroy)(b));
+    int rc = TL_REAL(pthread_barrier_destroy)(b);
+    if (rc != 0) return rc;
+    TL_PL_ENTER(t, 0);
     tl__pl_obj_destroy(t, b, TL_PL_PC);
-    return TL_REAL(pthread_barrier_destroy)(b);
+    return 0;
 }
 
 /* LEAVE is recorded whatever the wait returned: the thread did arrive. */

@@ -9,18 +9,25 @@
  * comes from the registry's thread-exit destructor, whichever way the
  * thread ends (return, pthread_exit, cancellation).
  *
- * Joins find their target's trace id by pthread_t (tl__pl_threads). Both
- * the new thread and, for a joinable one, its creator store it: a join may
- * come before the new thread ran at all, and a joinable thread's pthread_t
- * cannot be reused before it is joined. Threads created by libc itself or
- * before tracing started are unknown there: their joins carry no target.
+ * Joins and renames find their target's trace id by pthread_t
+ * (tl__pl_threads). Both the new thread and its creator store it, since a
+ * join or pthread_setname_np may come before the new thread ran at all; as
+ * glibc reuses the pthread_t of ended threads, a store only ever raises the
+ * id (ids grow), so a late store cannot hide a newer thread. Threads created
+ * by libc itself or before tracing started are unknown there: their joins
+ * carry no target.
  */
 #define _GNU_SOURCE
 #include "tl_preload.h"
 
 static void remember(pthread_t th, uint32_t id) {
     tl_amslot *s = tl__addrmap_insert(&tl__pl_threads, (uint64_t)th);
-    if (s) atomic_store_explicit(&s->id, id, memory_order_release);
+    if (!s) return;
+    uint32_t old = atomic_load_explicit(&s->id, memory_order_relaxed);
+    while (old < id && !atomic_compare_exchange_weak_explicit(&s->id, &old, id,
+                                                              memory_order_release,
+                                                              memory_order_relaxed)) {
+    }
 }
 
 static void *trampoline(void *p) {
@@ -30,12 +37,6 @@ static void *trampoline(void *p) {
     tl__thread_attach(rec);
     remember(pthread_self(), rec->id);
     return fn(arg);
-}
-
-static int joinable(const pthread_attr_t *attr) {
-    int state = PTHREAD_CREATE_JOINABLE;
-    if (attr) pthread_attr_getdetachstate(attr, &state);
-    return state == PTHREAD_CREATE_JOINABLE;
 }
 
 TL_WRAP int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
@@ -52,7 +53,7 @@ TL_WRAP int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn
         tl__thread_abandon(rec);
         return rc;
     }
-    if (joinable(attr)) remember(*th, rec->id);
+    remember(*th, rec->id);
     return 0;
 }
 

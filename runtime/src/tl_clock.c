@@ -15,6 +15,9 @@
 #include <cpuid.h>
 #endif
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "tl_internal.h"
 
 TL_INTERNAL int tl__clock_tsc;
@@ -94,3 +97,8 @@ uint64_t tl__clock_to_ns(uint64_t ticks) {
 }
 
 const char *tl__clock_name(void) { return tl__clock_tsc ? "tsc" : "monotonic"; }
+
+void tl__nap(uint64_t ns) {
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
+}

@@ -216,8 +216,7 @@ static void print_summary(void) {
  * drain, must not kill the process before the trace is closed. */
 static void wait_for_other_finish(void) {
     for (int i = 0; i < 25000 && !atomic_load(&finish_done); i++) {
-        struct timespec nap = {0, 200000};
-        TL_REAL(nanosleep)(&nap, NULL);
+        tl__nap(200000);
     }
 }
 

@@ -95,6 +95,10 @@ TL_INTERNAL uint64_t tl__clock_to_ns(uint64_t ticks);
 TL_INTERNAL const char *tl__clock_name(void);
 /* CLOCK_MONOTONIC in ns, for timeouts (never for event timestamps). */
 TL_INTERNAL uint64_t tl__mono_ns(void);
+/* Sleeps ns (less if a signal arrives) through the raw system call: unlike
+ * nanosleep(), not a cancellation point, so a thread waiting here for the
+ * writer inside a lock wrapper is never cancelled there. Async-signal-safe. */
+TL_INTERNAL void tl__nap(uint64_t ns);
 
 /* ---- threads (tl_registry.c) ---------------------------------------------- */
 
@@ -164,6 +168,8 @@ TL_INTERNAL void tl__thread_attach(tl_thread_rec *t);
 TL_INTERNAL void tl__thread_end(void);
 /* Looks a thread up by trace id (NULL if unknown). Records are never freed. */
 TL_INTERNAL tl_thread_rec *tl__thread_get(uint32_t id);
+/* 1 once the process's first thread has ended (main called pthread_exit). */
+TL_INTERNAL int tl__main_ended(void);
 TL_INTERNAL uint32_t tl__thread_count(void);
 /* Copies a thread's current name into out (TL_NAME_MAX bytes). Lock-free.
  * "" for a thread whose default name the writer derives (preload threads:

@@ -27,8 +27,7 @@ int tl__ring_wait_room(tl_thread_rec *t) {
         if (spins < 64) {
             sched_yield();
         } else {
-            struct timespec nap = {0, 20000};
-            TL_REAL(nanosleep)(&nap, NULL);
+            tl__nap(20000);
         }
     }
 }

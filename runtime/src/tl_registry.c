@@ -35,9 +35,7 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(thread_slot *) thread_chunks[MAX_CHUNKS];
 static _Atomic(obj_slot *) obj_chunks[MAX_CHUNKS];
 static _Atomic uint32_t thread_count, obj_next, obj_count;
-/* Threads registered (prepared or adopted) and not ended; whether the
- * process's first thread has ended (pthread_exit from main). */
-static _Atomic uint32_t live_threads;
+/* The process's first thread has ended (pthread_exit from main). */
 static _Atomic int main_ended;
 /* Recycled rings, singly linked through their first bytes. */
 typedef struct free_ring { struct free_ring *next; } free_ring;
@@ -176,7 +174,6 @@ static tl_thread_rec *thread_new(const char *name, uint32_t creator, uint64_t si
         atomic_store_explicit(&t->name, name_new(buf, NULL), memory_order_relaxed);
         atomic_store_explicit(slot, t, memory_order_release);
         atomic_store_explicit(&thread_count, id, memory_order_release);
-        atomic_fetch_add_explicit(&live_threads, 1, memory_order_relaxed);
     }
     if (!slot && t->ring) {
         free_ring *r = (free_ring *)(void *)t->ring;
@@ -198,7 +195,6 @@ tl_thread_rec *tl__thread_prepare(const char *name, uint32_t creator, uint64_t s
 
 void tl__thread_abandon(tl_thread_rec *t) {
     atomic_store_explicit(&t->ended, 1, memory_order_release);
-    atomic_fetch_sub_explicit(&live_threads, 1, memory_order_relaxed);
 }
 
 void tl__thread_attach(tl_thread_rec *t) {
@@ -234,14 +230,10 @@ void tl__thread_end(void) {
     if (exit_key_ok) pthread_setspecific(exit_key, NULL);
     atomic_store_explicit(&t->ended, 1, memory_order_release);
     if (syscall(SYS_gettid) == getpid()) atomic_store(&main_ended, 1);
-    /* Main called pthread_exit and the last thread we know of is ending:
-     * the process ends when every thread has, and the writer is one, so the
-     * trace is finished here, as exit() would have done. A prepared thread
-     * counts as live before it runs, so a thread still starting keeps
-     * tracing on. */
-    if (atomic_fetch_sub_explicit(&live_threads, 1, memory_order_acq_rel) == 1 &&
-        atomic_load(&main_ended))
-        tl__finish();
+}
+
+int tl__main_ended(void) {
+    return atomic_load(&main_ended);
 }
 
 tl_thread_rec *tl__thread_get(uint32_t id) {
@@ -346,17 +338,22 @@ uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, 
     return id;
 }
 
+/* The guard covers the whole claim: a signal handler on this thread that
+ * uses the same object meanwhile must not wait for our PENDING. */
 uint32_t tl__obj_claim(uint32_t *idp, tl_obj_kind kind, unsigned subkind, const void *addr,
                        uint64_t site, unsigned site_flags, uint64_t init_value) {
     for (int spins = 0;; spins++) {
         uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
         if (id != 0 && id != TL_ID_PENDING) return id;
+        tl__in_runtime++;
         if (id == 0 && __atomic_compare_exchange_n(idp, &id, TL_ID_PENDING, 0, __ATOMIC_ACQ_REL,
                                                    __ATOMIC_ACQUIRE)) {
             id = tl__obj_register(kind, subkind, addr, NULL, site, site_flags, init_value);
             __atomic_store_n(idp, id, __ATOMIC_RELEASE);
+            tl__in_runtime--;
             return id;
         }
+        tl__in_runtime--;
         /* Registration takes microseconds; a registrant that does not finish
          * was preempted for long or killed: go on without an object. */
         if (spins >= 100000) return 0;

@@ -256,6 +256,25 @@ static void cycle(int final) {
     atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
 }
 
+/* Main called pthread_exit and every other thread has ended: the process
+ * ends when its last thread does, and this thread is one, so it must stop
+ * now, as exit() would have stopped it (glibc then calls exit(0), whose
+ * tl__finish finds the trace closed and prints the summary). Counted by the
+ * kernel, so threads we never saw (thrd_create, timer threads) keep it
+ * going; the ended main thread still counts until the process ends. */
+static int alone(void) {
+    if (!tl__main_ended()) return 0;
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    const char *p = strstr(buf, "\nThreads:");
+    return p && strtol(p + 9, NULL, 10) <= 2;
+}
+
 static void *writer_main(void *arg) {
     (void)arg;
     /* Never traced: neither the wrappers the writer itself calls nor the
@@ -271,6 +290,10 @@ static void *writer_main(void *arg) {
         uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
         cycle(stop);
         if (stop) break;
+        if (alone()) { /* see alone() */
+            atomic_store_explicit(&W.stop, 1, memory_order_release);
+            continue;
+        }
         atomic_store_explicit(&W.flush_ack, req, memory_order_release);
         if (atomic_load_explicit(&W.stop, memory_order_acquire) ||
             atomic_load_explicit(&W.flush_req, memory_order_acquire) != req)
@@ -340,8 +363,7 @@ static int wait_until(_Atomic uint64_t *word, uint64_t want, uint64_t limit_ns) 
     uint64_t start = tl__mono_ns();
     while (atomic_load_explicit(word, memory_order_acquire) < want) {
         if (tl__mono_ns() - start > limit_ns) return 0;
-        struct timespec nap = {0, 200000};
-        TL_REAL(nanosleep)(&nap, NULL);
+        tl__nap(200000);
     }
     return 1;
 }
@@ -363,8 +385,7 @@ void tl__writer_finish(void) {
             tl__warn("the trace writer did not finish in time; %s may end early", tl__g.path);
             return;
         }
-        struct timespec nap = {0, 200000};
-        TL_REAL(nanosleep)(&nap, NULL);
+        tl__nap(200000);
     }
 }
 

@@ -39,4 +39,10 @@ echo "$tool: $threads threads, $holds lock holds, $waits condition waits"
 if grep -o '"at":"0x[0-9a-f]*"' "$tool.json" | head -3 | grep -q .; then
     fail "unsymbolized call sites in the trace"
 fi
+# The DevTools trace engine (what Perfetto's legacy JSON path mirrors) loads
+# it too, when tests/thirdparty has its npm package.
+te=$(cd "$(dirname "$0")/../thirdparty" && pwd)
+if command -v node >/dev/null && [[ -d $te/node_modules/@paulirish/trace_engine ]]; then
+    node "$te/te_check.mjs" "$tool.json" || fail "the DevTools trace engine rejects the trace"
+fi
 echo "$tool: ok"
