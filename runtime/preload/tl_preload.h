@@ -52,17 +52,23 @@ static inline void tl__pl_record(tl_thread_rec *t, unsigned kind, uint32_t obj, 
 TL_INTERNAL uint32_t tl__pl_obj_slow(const void *addr, tl_obj_kind kind, unsigned subkind,
                                      uint64_t init_value);
 
+/* The id of the live object of this kind at addr, or 0 (never seen,
+ * destroyed, being registered, or another kind). */
+static inline uint32_t tl__pl_obj_known(const void *addr, tl_obj_kind kind) {
+    tl_amslot *s = tl__addrmap_find(&tl__pl_objs, (uintptr_t)addr);
+    if (TL_UNLIKELY(s == NULL)) return 0;
+    uint32_t id = atomic_load_explicit(&s->id, memory_order_acquire);
+    if (TL_LIKELY(id != 0 && id != TL_ID_PENDING) &&
+        TL_LIKELY(atomic_load_explicit(&s->kind, memory_order_relaxed) == (uint32_t)kind))
+        return id;
+    return 0;
+}
+
 /* The object's id, registering it on first use (a static initializer, or
  * an object made before tracing started); 0 when it cannot be tracked. */
 static inline uint32_t tl__pl_obj(const void *addr, tl_obj_kind kind, unsigned subkind) {
-    tl_amslot *s = tl__addrmap_find(&tl__pl_objs, (uintptr_t)addr);
-    if (TL_LIKELY(s != NULL)) {
-        uint32_t id = atomic_load_explicit(&s->id, memory_order_acquire);
-        if (TL_LIKELY(id != 0 && id != TL_ID_PENDING) &&
-            TL_LIKELY(atomic_load_explicit(&s->kind, memory_order_relaxed) == (uint32_t)kind))
-            return id;
-    }
-    return tl__pl_obj_slow(addr, kind, subkind, 0);
+    uint32_t id = tl__pl_obj_known(addr, kind);
+    return TL_LIKELY(id != 0) ? id : tl__pl_obj_slow(addr, kind, subkind, 0);
 }
 
 /* After a successful real init: a new object at addr (closing the one that

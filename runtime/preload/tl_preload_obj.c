@@ -22,12 +22,11 @@ int tl__pl_start(void) {
 }
 
 /* The object at this slot was never destroyed: close it in the trace. */
-static void close_stale(tl_amslot *s, uint32_t id, uint64_t pc) {
+static void close_stale(tl_thread_rec *t, tl_amslot *s, uint32_t id, uint64_t pc) {
     uint32_t expected = id;
     if (!atomic_compare_exchange_strong_explicit(&s->id, &expected, 0, memory_order_acq_rel,
                                                  memory_order_acquire))
         return;
-    tl_thread_rec *t = tl__self();
     if (t) tl__record_in(t, TL_EV_OBJ_DESTROY, id, 0, 0, TL_EVF_PC, pc, 0);
 }
 
@@ -41,18 +40,17 @@ uint32_t tl__pl_obj_slow(const void *addr, tl_obj_kind kind, unsigned subkind,
     if (id != 0 && id != TL_ID_PENDING &&
         atomic_load_explicit(&s->kind, memory_order_relaxed) == (uint32_t)kind)
         return id;
-    if (id != 0 && id != TL_ID_PENDING) close_stale(s, id, 0);
+    if (id != 0 && id != TL_ID_PENDING) close_stale(tl__self(), s, id, 0);
     atomic_store_explicit(&s->kind, kind, memory_order_relaxed);
     return tl__obj_claim((uint32_t *)&s->id, kind, subkind, addr, 0, TL_EVF_PC, init_value);
 }
 
 void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind, unsigned subkind,
                      uint64_t init_value, uint64_t pc) {
-    (void)t;
     tl_amslot *s = tl__addrmap_insert(&tl__pl_objs, (uintptr_t)addr);
     if (!s) return;
     uint32_t old = atomic_load_explicit(&s->id, memory_order_acquire);
-    if (old != 0 && old != TL_ID_PENDING) close_stale(s, old, pc);
+    if (old != 0 && old != TL_ID_PENDING) close_stale(t, s, old, pc);
     atomic_store_explicit(&s->kind, kind, memory_order_relaxed);
     uint32_t id = tl__obj_register(kind, subkind, addr, NULL, pc, TL_EVF_PC, init_value);
     atomic_store_explicit(&s->id, id, memory_order_release);

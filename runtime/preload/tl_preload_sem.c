@@ -16,8 +16,8 @@
 enum { WAIT_PLAIN, WAIT_TIMED, WAIT_CLOCK };
 
 static uint32_t sem_obj(sem_t *s) {
-    if (TL_LIKELY(tl__addrmap_find(&tl__pl_objs, (uintptr_t)s) != NULL))
-        return tl__pl_obj(s, TL_OBJ_SEM, 0);
+    uint32_t id = tl__pl_obj_known(s, TL_OBJ_SEM);
+    if (TL_LIKELY(id != 0)) return id;
     int value = 0; /* first seen now: start the token count where it is */
     sem_getvalue(s, &value);
     return tl__pl_obj_slow(s, TL_OBJ_SEM, 0, value > 0 ? (uint64_t)value : 0);
