@@ -78,6 +78,14 @@ TL_INTERNAL void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind
 /* Before the real destroy: OBJ_DESTROY, and the address forgets its id. */
 TL_INTERNAL void tl__pl_obj_destroy(tl_thread_rec *t, const void *addr, uint64_t pc);
 
+/* Before a real destroy: DESTROY_CHECK for the detectors (is it idle?).
+ * Keeps errno. */
+TL_INTERNAL void tl__pl_destroy_check(const void *addr, tl_obj_kind kind, uint64_t pc);
+/* After a call that failed in a way that is not an ordinary outcome:
+ * CALL_ERROR (TL_CALL_*). Keeps errno. Returns rc. */
+TL_INTERNAL int tl__pl_call_error(int rc, const void *addr, tl_obj_kind kind, unsigned call,
+                                  uint64_t pc);
+
 /* The registry's kind for a pthread mutex (tl_mutex_kind), from its type. */
 static inline unsigned tl__pl_mutex_kind(const pthread_mutex_t *m) {
     switch (m->__data.__kind & 3) { /* PTHREAD_MUTEX_KIND_MASK_NP */

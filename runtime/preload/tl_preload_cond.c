@@ -46,7 +46,7 @@ static int traced_wait(tl_thread_rec *t, int old, int how, pthread_cond_t *c, pt
                 clockid_t clk, const struct timespec *abs, uint64_t pc) {
     wait_call w = {t, tl__pl_obj(c, TL_OBJ_COND, 0), tl__pl_obj(m, TL_OBJ_MUTEX, tl__pl_mutex_kind(m)),
                    pc};
-    tl__pl_record(t, TL_EV_COND_WAIT, w.cid, w.mid, 0, 0, pc);
+    tl__pl_record(t, TL_EV_COND_WAIT, w.cid, w.mid, 0, how != WAIT_PLAIN ? TL_EVF_TIMED : 0, pc);
     int rc;
     pthread_cleanup_push(on_cancel, &w);
     rc = real_wait(old, how, c, m, clk, abs);
@@ -64,8 +64,10 @@ static int init(int old, pthread_cond_t *c, const pthread_condattr_t *attr, uint
 }
 
 static int destroy(int old, pthread_cond_t *c, uint64_t pc) {
+    tl__pl_destroy_check(c, TL_OBJ_COND, pc);
     int rc = old ? TL_REAL(pthread_cond_destroy_old)(c) : TL_REAL(pthread_cond_destroy)(c);
-    tl_thread_rec *t = rc == 0 ? tl__pl_self() : NULL;
+    if (rc != 0) return tl__pl_call_error(rc, c, TL_OBJ_COND, TL_CALL_COND_DESTROY, pc);
+    tl_thread_rec *t = tl__pl_self();
     if (t) tl__pl_obj_destroy(t, c, pc);
     return rc;
 }

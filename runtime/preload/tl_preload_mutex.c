@@ -31,7 +31,7 @@ static int acquire(tl_thread_rec *t, pthread_mutex_t *m, int how, clockid_t clk,
         tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, pc);
         return rc;
     }
-    tl__pl_record(t, TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, pc);
+    tl__pl_record(t, TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, how != BLOCK_PLAIN ? TL_EVF_TIMED : 0, pc);
     return tl__pl_lock_outcome(t, real_block(m, how, clk, abs), id, TL_MODE_WRITE, pc);
 }
 
@@ -44,10 +44,13 @@ TL_WRAP int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *at
 }
 
 TL_WRAP int pthread_mutex_destroy(pthread_mutex_t *m) {
+    uint64_t pc = TL_PL_PC;
+    tl__pl_destroy_check(m, TL_OBJ_MUTEX, pc);
     int rc = TL_REAL(pthread_mutex_destroy)(m);
-    if (rc != 0) return rc; /* EBUSY: still the same, live object */
+    /* EBUSY: still the same, live object */
+    if (rc != 0) return tl__pl_call_error(rc, m, TL_OBJ_MUTEX, TL_CALL_MUTEX_DESTROY, pc);
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_destroy(t, m, TL_PL_PC);
+    tl__pl_obj_destroy(t, m, pc);
     return 0;
 }
 
@@ -74,7 +77,7 @@ TL_WRAP int pthread_mutex_trylock(pthread_mutex_t *m) {
     uint32_t id = tl__pl_obj(m, TL_OBJ_MUTEX, tl__pl_mutex_kind(m));
     int rc = TL_REAL(pthread_mutex_trylock)(m);
     if (rc == 0 || rc == EOWNERDEAD)
-        tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, TL_PL_PC);
+        tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY | TL_EVF_NONBLOCK, TL_PL_PC);
     return rc;
 }
 
@@ -83,6 +86,9 @@ TL_WRAP int pthread_mutex_trylock(pthread_mutex_t *m) {
 TL_WRAP int pthread_mutex_unlock(pthread_mutex_t *m) {
     TL_PL_ENTER(t, TL_REAL(pthread_mutex_unlock)(m));
     uint32_t id = tl__pl_obj(m, TL_OBJ_MUTEX, tl__pl_mutex_kind(m));
-    tl__pl_record(t, TL_EV_LOCK_RELEASE, id, 0, 0, 0, TL_PL_PC);
-    return TL_REAL(pthread_mutex_unlock)(m);
+    uint64_t pc = TL_PL_PC;
+    tl__pl_record(t, TL_EV_LOCK_RELEASE, id, 0, 0, 0, pc);
+    int rc = TL_REAL(pthread_mutex_unlock)(m);
+    if (TL_UNLIKELY(rc != 0)) tl__pl_record(t, TL_EV_CALL_ERROR, id, (uint64_t)rc, TL_CALL_MUTEX_UNLOCK, 0, pc);
+    return rc;
 }

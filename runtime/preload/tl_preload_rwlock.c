@@ -36,14 +36,14 @@ static int acquire(tl_thread_rec *t, pthread_rwlock_t *l, unsigned mode, int how
         tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY, pc);
         return 0;
     }
-    tl__pl_record(t, TL_EV_LOCK_WAIT, id, 0, mode, 0, pc);
+    tl__pl_record(t, TL_EV_LOCK_WAIT, id, 0, mode, how != BLOCK_PLAIN ? TL_EVF_TIMED : 0, pc);
     return tl__pl_lock_outcome(t, real_block(l, mode, how, clk, abs), id, mode, pc);
 }
 
 static int try_acquire(tl_thread_rec *t, pthread_rwlock_t *l, unsigned mode, uint64_t pc) {
     uint32_t id = tl__pl_obj(l, TL_OBJ_RWLOCK, 0);
     int rc = real_try(l, mode);
-    if (rc == 0) tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY, pc);
+    if (rc == 0) tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY | TL_EVF_NONBLOCK, pc);
     return rc;
 }
 
@@ -56,10 +56,12 @@ TL_WRAP int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t 
 }
 
 TL_WRAP int pthread_rwlock_destroy(pthread_rwlock_t *l) {
+    uint64_t pc = TL_PL_PC;
+    tl__pl_destroy_check(l, TL_OBJ_RWLOCK, pc);
     int rc = TL_REAL(pthread_rwlock_destroy)(l);
-    if (rc != 0) return rc;
+    if (rc != 0) return tl__pl_call_error(rc, l, TL_OBJ_RWLOCK, TL_CALL_RWLOCK_DESTROY, pc);
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_destroy(t, l, TL_PL_PC);
+    tl__pl_obj_destroy(t, l, pc);
     return 0;
 }
 
@@ -113,8 +115,12 @@ TL_WRAP int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
 
 TL_WRAP int pthread_rwlock_unlock(pthread_rwlock_t *l) {
     TL_PL_ENTER(t, TL_REAL(pthread_rwlock_unlock)(l));
-    tl__pl_record(t, TL_EV_LOCK_RELEASE, tl__pl_obj(l, TL_OBJ_RWLOCK, 0), 0, 0, 0, TL_PL_PC);
-    return TL_REAL(pthread_rwlock_unlock)(l);
+    uint32_t id = tl__pl_obj(l, TL_OBJ_RWLOCK, 0);
+    uint64_t pc = TL_PL_PC;
+    tl__pl_record(t, TL_EV_LOCK_RELEASE, id, 0, 0, 0, pc);
+    int rc = TL_REAL(pthread_rwlock_unlock)(l);
+    if (TL_UNLIKELY(rc != 0)) tl__pl_record(t, TL_EV_CALL_ERROR, id, (uint64_t)rc, TL_CALL_RWLOCK_UNLOCK, 0, pc);
+    return rc;
 }
 
 /* ---- spinlocks ------------------------------------------------------------- */
@@ -128,10 +134,12 @@ TL_WRAP int pthread_spin_init(pthread_spinlock_t *s, int pshared) {
 }
 
 TL_WRAP int pthread_spin_destroy(pthread_spinlock_t *s) {
+    uint64_t pc = TL_PL_PC;
+    tl__pl_destroy_check((const void *)s, TL_OBJ_SPIN, pc);
     int rc = TL_REAL(pthread_spin_destroy)(s);
-    if (rc != 0) return rc;
+    if (rc != 0) return tl__pl_call_error(rc, (const void *)s, TL_OBJ_SPIN, TL_CALL_SPIN_DESTROY, pc);
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_destroy(t, (const void *)s, TL_PL_PC);
+    tl__pl_obj_destroy(t, (const void *)s, pc);
     return 0;
 }
 
@@ -151,7 +159,7 @@ TL_WRAP int pthread_spin_trylock(pthread_spinlock_t *s) {
     TL_PL_ENTER(t, TL_REAL(pthread_spin_trylock)(s));
     uint32_t id = tl__pl_obj((const void *)s, TL_OBJ_SPIN, 0);
     int rc = TL_REAL(pthread_spin_trylock)(s);
-    if (rc == 0) tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, TL_PL_PC);
+    if (rc == 0) tl__pl_record(t, TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY | TL_EVF_NONBLOCK, TL_PL_PC);
     return rc;
 }
 

@@ -56,7 +56,7 @@ static int acquire(tl_thread_rec *t, sem_t *s, int how, clockid_t clk,
         errno = saved;
         return 0;
     }
-    tl__pl_record(t, TL_EV_SEM_WAIT, id, 0, 0, 0, pc);
+    tl__pl_record(t, TL_EV_SEM_WAIT, id, 0, 0, how != WAIT_PLAIN ? TL_EVF_TIMED : 0, pc);
     errno = saved; /* the try's EAGAIN is ours, not the program's */
     int rc = real_wait(s, how, clk, abs);
     saved = errno;
@@ -77,11 +77,16 @@ TL_WRAP int sem_init(sem_t *s, int pshared, unsigned value) {
 }
 
 TL_WRAP int sem_destroy(sem_t *s) {
+    uint64_t pc = TL_PL_PC;
+    tl__pl_destroy_check(s, TL_OBJ_SEM, pc);
     int rc = TL_REAL(sem_destroy)(s);
-    if (rc != 0) return rc;
+    if (rc != 0) {
+        tl__pl_call_error(errno, s, TL_OBJ_SEM, TL_CALL_SEM_DESTROY, pc);
+        return rc;
+    }
     TL_PL_ENTER(t, 0);
     int saved = errno;
-    tl__pl_obj_destroy(t, s, TL_PL_PC);
+    tl__pl_obj_destroy(t, s, pc);
     errno = saved;
     return 0;
 }
@@ -109,7 +114,7 @@ TL_WRAP int sem_trywait(sem_t *s) {
     errno = saved;
     int rc = TL_REAL(sem_trywait)(s);
     saved = errno;
-    if (rc == 0) tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, TL_EVF_TRY, TL_PL_PC);
+    if (rc == 0) tl__pl_record(t, TL_EV_SEM_ACQUIRE, id, 0, 0, TL_EVF_TRY | TL_EVF_NONBLOCK, TL_PL_PC);
     errno = saved;
     return rc;
 }
@@ -118,9 +123,17 @@ TL_WRAP int sem_trywait(sem_t *s) {
 TL_WRAP int sem_post(sem_t *s) {
     TL_PL_ENTER(t, TL_REAL(sem_post)(s));
     int saved = errno;
-    tl__pl_record(t, TL_EV_SEM_POST, sem_obj(s), 0, 0, 0, TL_PL_PC);
+    uint32_t id = sem_obj(s);
+    uint64_t pc = TL_PL_PC;
+    tl__pl_record(t, TL_EV_SEM_POST, id, 0, 0, 0, pc);
     errno = saved;
-    return TL_REAL(sem_post)(s);
+    int rc = TL_REAL(sem_post)(s);
+    if (TL_UNLIKELY(rc != 0)) {
+        saved = errno;
+        tl__pl_record(t, TL_EV_CALL_ERROR, id, (uint64_t)saved, TL_CALL_SEM_POST, 0, pc);
+        errno = saved;
+    }
+    return rc;
 }
 
 /* A named semaphore is an object from its open (the value it has then) to
@@ -169,10 +182,12 @@ TL_WRAP int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr
 }
 
 TL_WRAP int pthread_barrier_destroy(pthread_barrier_t *b) {
+    uint64_t pc = TL_PL_PC;
+    tl__pl_destroy_check(b, TL_OBJ_BARRIER, pc);
     int rc = TL_REAL(pthread_barrier_destroy)(b);
-    if (rc != 0) return rc;
+    if (rc != 0) return tl__pl_call_error(rc, b, TL_OBJ_BARRIER, TL_CALL_BARRIER_DESTROY, pc);
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_destroy(t, b, TL_PL_PC);
+    tl__pl_obj_destroy(t, b, pc);
     return 0;
 }
 

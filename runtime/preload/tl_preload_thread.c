@@ -85,8 +85,9 @@ static int real_join(pthread_t th, void **ret, int how, clockid_t clk,
  * still ends the joining slice. */
 static int traced_join(tl_thread_rec *t, pthread_t th, void **ret, int how, clockid_t clk,
                        const struct timespec *abs, uint64_t pc) {
-    join_call j = {t, tl__pl_thread_id(th), pc};
-    tl__pl_record(t, TL_EV_JOIN_BEGIN, 0, j.target, 0, 0, pc);
+    /* The main thread is not in the map (nobody created it). */
+    join_call j = {t, pthread_equal(th, pthread_self()) ? t->id : tl__pl_thread_id(th), pc};
+    tl__pl_record(t, TL_EV_JOIN_BEGIN, 0, j.target, 0, how != JOIN_PLAIN ? TL_EVF_TIMED : 0, pc);
     int rc;
     pthread_cleanup_push(on_cancel, &j);
     rc = real_join(th, ret, how, clk, abs);
@@ -118,7 +119,7 @@ TL_WRAP int pthread_tryjoin_np(pthread_t th, void **ret) {
     int rc = TL_REAL(pthread_tryjoin_np)(th, ret);
     if (rc == 0) {
         uint64_t pc = TL_PL_PC;
-        tl__pl_record(t, TL_EV_JOIN_BEGIN, 0, target, 0, 0, pc);
+        tl__pl_record(t, TL_EV_JOIN_BEGIN, 0, target, 0, TL_EVF_TIMED, pc);
         tl__pl_record(t, TL_EV_JOIN_END, 0, target, 0, 0, pc);
     }
     return rc;
@@ -131,6 +132,7 @@ TL_WRAP int pthread_detach(pthread_t th) {
     uint32_t target = tl__pl_thread_id(th);
     int rc = TL_REAL(pthread_detach)(th);
     if (rc == 0 && target != 0) tl__pl_record(t, TL_EV_THREAD_DETACH, 0, target, 0, 0, TL_PL_PC);
+    if (rc != 0) tl__pl_record(t, TL_EV_CALL_ERROR, 0, (uint64_t)rc, TL_CALL_DETACH, 0, TL_PL_PC);
     return rc;
 }
 

@@ -19,7 +19,7 @@ static int cond_wait(tl_cond *c, tl_mutex *m, const struct timespec *abstime,
                      const tl_site *site) {
     uint32_t cid = cond_id(c);
     uint32_t mid = tl__obj_lazy(&m->id, TL_OBJ_MUTEX, m->kind, m);
-    tl__record(TL_EV_COND_WAIT, cid, mid, 0, 0, site);
+    tl__record(TL_EV_COND_WAIT, cid, mid, 0, abstime ? TL_EVF_TIMED : 0, site);
     int rc = abstime ? TL_REAL(pthread_cond_timedwait)(&c->c, &m->m, abstime)
                      : TL_REAL(pthread_cond_wait)(&c->c, &m->m);
     tl__record(TL_EV_COND_WAKE, cid, mid, (unsigned)rc, 0, site);

@@ -30,7 +30,8 @@
     X(THREAD_END, 1)                                                           \
     /* before the real pthread_create. arg: the new thread's id. */            \
     X(THREAD_CREATE, 1)                                                        \
-    /* before the real join. arg: target thread id. */                         \
+    /* before the real join. arg: target thread id; flags: TL_EVF_TIMED for    \
+       a try or timed join. */                                                 \
     X(JOIN_BEGIN, 1)                                                           \
     /* after the real join returned. arg: target id; aux: its return code. */  \
     X(JOIN_END, 1)                                                             \
@@ -41,13 +42,22 @@
     /* an object was initialized. obj: its id (kind, name, site, initial       \
        value are in the object registry). */                                   \
     X(OBJ_INIT, 1)                                                             \
-    /* an object was destroyed. obj. */                                        \
+    /* an object was destroyed. obj; flags: TL_EVF_REINIT when the program     \
+       initialized its memory again without destroying it. */                  \
     X(OBJ_DESTROY, 1)                                                          \
+    /* before a real destroy whose success is recorded after it (OBJ_DESTROY): \
+       the detectors check the object is idle. obj. */                         \
+    X(DESTROY_CHECK, 1)                                                        \
+    /* a traced call returned an error that is not one of its ordinary         \
+       outcomes (EBUSY of a trylock, ETIMEDOUT of a timed wait, ...).          \
+       obj (0 for a thread call); arg: the error code; aux: TL_CALL_*. */      \
+    X(CALL_ERROR, 1)                                                           \
     /* the fast try failed and the thread is about to block on a lock.         \
-       obj; aux: TL_MODE_*. */                                                 \
+       obj; aux: TL_MODE_*; flags: TL_EVF_TIMED for a timed lock. */           \
     X(LOCK_WAIT, 1)                                                            \
     /* the lock is held. obj; aux: TL_MODE_*; flags: TL_EVF_TRY when no        \
-       LOCK_WAIT preceded it. For a recursive mutex re-entry too. */           \
+       LOCK_WAIT preceded it, TL_EVF_NONBLOCK when the program called a        \
+       trylock. For a recursive mutex re-entry too. */                         \
     X(LOCK_ACQUIRE, 1)                                                         \
     /* a blocking attempt after LOCK_WAIT gave up. obj; aux: mode; arg: the    \
        error code (ETIMEDOUT, EDEADLK, ...). */                                \
@@ -55,7 +65,7 @@
     /* before the real unlock. obj. */                                         \
     X(LOCK_RELEASE, 1)                                                         \
     /* before the real cond wait; also releases the mutex. obj: cond;          \
-       arg: mutex id. */                                                       \
+       arg: mutex id; flags: TL_EVF_TIMED for a timed wait. */                 \
     X(COND_WAIT, 1)                                                            \
     /* after the real cond wait returned; the mutex is held again. obj: cond;  \
        arg: mutex id; aux: return code (0, ETIMEDOUT). */                      \
@@ -63,7 +73,8 @@
     /* before the real signal / broadcast. obj: cond. */                       \
     X(COND_SIGNAL, 1)                                                          \
     X(COND_BROADCAST, 1)                                                       \
-    /* the fast trywait failed; about to block. obj: sem. */                   \
+    /* the fast trywait failed; about to block. obj: sem; flags: TL_EVF_TIMED. \
+       */                                                                      \
     X(SEM_WAIT, 1)                                                             \
     /* the wait got through (value decremented). obj; flags: TL_EVF_TRY when   \
        no SEM_WAIT preceded it. */                                             \
@@ -98,8 +109,33 @@ enum { TL_MODE_WRITE = 0, TL_MODE_READ = 1 };
 
 /* Event flags. */
 enum {
-    TL_EVF_TRY = 1u << 0, /* acquired by the non-blocking fast path */
-    TL_EVF_PC = 1u << 1   /* site is a return address, not a tl_site * */
+    TL_EVF_TRY = 1u << 0,      /* acquired by the non-blocking fast path */
+    TL_EVF_PC = 1u << 1,       /* site is a return address, not a tl_site * */
+    TL_EVF_NONBLOCK = 1u << 2, /* the program asked not to block (trylock) */
+    TL_EVF_TIMED = 1u << 3,    /* a wait with a timeout: it cannot hang */
+    TL_EVF_REINIT = 1u << 4    /* OBJ_DESTROY implied by an init over a live object */
+};
+
+/* The calls CALL_ERROR names, as the program called them. */
+#define TL_CALLS(X)                                                            \
+    X(MUTEX_UNLOCK, "pthread_mutex_unlock")                                    \
+    X(MUTEX_DESTROY, "pthread_mutex_destroy")                                  \
+    X(RWLOCK_UNLOCK, "pthread_rwlock_unlock")                                  \
+    X(RWLOCK_DESTROY, "pthread_rwlock_destroy")                                \
+    X(SPIN_DESTROY, "pthread_spin_destroy")                                    \
+    X(COND_DESTROY, "pthread_cond_destroy")                                    \
+    X(COND_SIGNAL, "pthread_cond_signal")                                      \
+    X(COND_BROADCAST, "pthread_cond_broadcast")                                \
+    X(SEM_POST, "sem_post")                                                    \
+    X(SEM_DESTROY, "sem_destroy")                                              \
+    X(BARRIER_DESTROY, "pthread_barrier_destroy")                              \
+    X(DETACH, "pthread_detach")
+
+enum {
+#define TL__CALL_ENUM(name, fn) TL_CALL_##name,
+    TL_CALLS(TL__CALL_ENUM)
+#undef TL__CALL_ENUM
+    TL_CALL__COUNT
 };
 
 typedef struct tl_event {

@@ -236,6 +236,15 @@ void tl__finish(void) {
     atomic_store(&finish_done, 1);
 }
 
+void tl__finish_by_writer(void) {
+    tl__in_runtime++;
+    if (atomic_exchange(&finish_once, 1)) return; /* an exit is already finishing */
+    finishing = 1;
+    atomic_store_explicit(&tl__g.state, TL_STATE_DONE, memory_order_release);
+    if (tl__g.opt.summary) print_summary();
+    atomic_store(&finish_done, 1);
+}
+
 /* ---- public control -------------------------------------------------------- */
 
 void tl_flush(void) {

@@ -16,6 +16,7 @@
 #ifndef TL_INTERNAL_H
 #define TL_INTERNAL_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -310,6 +311,19 @@ static inline int tl__lock_outcome(int rc, uint32_t id, unsigned mode, const tl_
     return rc;
 }
 
+/* After a call whose failure is not one of its ordinary outcomes: a
+ * CALL_ERROR (TL_CALL_*) for the misuse detector. Returns rc. */
+static inline int tl__call_error(int rc, uint32_t obj, unsigned call, const tl_site *site) {
+    if (TL_UNLIKELY(rc != 0)) tl__record(TL_EV_CALL_ERROR, obj, (uint64_t)rc, call, 0, site);
+    return rc;
+}
+
+/* After COND_WAKE with return code rc: is the mutex held again? (EPERM and
+ * EINVAL fail before the wait gives it up; a cancelled wait re-takes it.) */
+static inline int tl__cond_relocked(unsigned rc) {
+    return rc == 0 || rc == ETIMEDOUT || rc == ECANCELED || rc == EOWNERDEAD;
+}
+
 /* For the destroy wrappers: OBJ_DESTROY is recorded before the real destroy
  * (once destroyed, the address may be re-initialized by another thread,
  * whose OBJ_INIT must come after it); an object that never registered has
@@ -345,6 +359,11 @@ TL_INTERNAL int tl__init(void);
 /* Flushes everything, closes the trace and prints the summary; later events
  * are dropped. Idempotent; called at exit and from fatal-signal handlers. */
 TL_INTERNAL void tl__finish(void);
+
+/* For the writer thread after it closed the trace because a detector ends
+ * the process: prints the summary and marks tracing finished, so exit
+ * paths and signal handlers have nothing left to do. */
+TL_INTERNAL void tl__finish_by_writer(void);
 
 /* Writes "threadlens: <msg>\n" to stderr without stdio. */
 TL_INTERNAL void tl__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -58,7 +58,8 @@ static inline void tl__out_raw(tl_out *o, const char *s, size_t n) {
     o->len += n;
 }
 
-#define tl__out_lit(o, s) tl__out_raw((o), (s), sizeof(s) - 1)
+/* s must be a string literal (the "" forces it: sizeof of a pointer is not its length). */
+#define tl__out_lit(o, s) tl__out_raw((o), "" s "", sizeof(s) - 1)
 #define tl__out_str(o, s) tl__out_raw((o), (s), strlen(s))
 
 #endif /* TL_JSON_H */

@@ -41,7 +41,7 @@ static int mutex_init_typed(pthread_mutex_t *pm, int type) {
  * have seen (EINVAL, EAGAIN on recursion overflow, ...). */
 static int mutex_block(tl_mutex *m, uint32_t id, const struct timespec *abstime,
                        const tl_site *site) {
-    tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, 0, site);
+    tl__record(TL_EV_LOCK_WAIT, id, 0, TL_MODE_WRITE, abstime ? TL_EVF_TIMED : 0, site);
     int rc = abstime ? TL_REAL(pthread_mutex_timedlock)(&m->m, abstime) : TL_REAL(pthread_mutex_lock)(&m->m);
     return tl__lock_outcome(rc, id, TL_MODE_WRITE, site);
 }
@@ -81,15 +81,16 @@ int tl_mutex_timedlock_at(tl_mutex *m, const struct timespec *abstime, const tl_
 int tl_mutex_trylock_at(tl_mutex *m, const tl_site *site) {
     uint32_t id = mutex_id(m);
     int rc = TL_REAL(pthread_mutex_trylock)(&m->m);
-    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY | TL_EVF_NONBLOCK, site);
     return rc;
 }
 
 /* Recorded before the real unlock so its sequence number is taken while the
  * lock is still held; a failing unlock (EPERM) is left for the writer. */
 int tl_mutex_unlock_at(tl_mutex *m, const tl_site *site) {
-    tl__record(TL_EV_LOCK_RELEASE, mutex_id(m), 0, 0, 0, site);
-    return TL_REAL(pthread_mutex_unlock)(&m->m);
+    uint32_t id = mutex_id(m);
+    tl__record(TL_EV_LOCK_RELEASE, id, 0, 0, 0, site);
+    return tl__call_error(TL_REAL(pthread_mutex_unlock)(&m->m), id, TL_CALL_MUTEX_UNLOCK, site);
 }
 
 int tl_mutex_destroy_at(tl_mutex *m, const tl_site *site) {

@@ -77,7 +77,7 @@ void tl__options_load(tl_options *o) {
 
 static void print_row(int fd, const char *env, const char *def, const char *help) {
     char line[512];
-    int n = snprintf(line, sizeof line, "  %-26s %-20s %s\n", env, def, help);
+    int n = snprintf(line, sizeof line, "  %-29s %-20s %s\n", env, def, help);
     if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
     if (n > 0 && write(fd, line, (size_t)n) < 0) return;
 }

@@ -27,7 +27,7 @@ static int rwlock_real_block(tl_rwlock *l, unsigned mode, const struct timespec 
  * blocking call's own answer (EDEADLK, EAGAIN for too many readers, ...). */
 static int rwlock_block(tl_rwlock *l, uint32_t id, unsigned mode,
                         const struct timespec *abstime, const tl_site *site) {
-    tl__record(TL_EV_LOCK_WAIT, id, 0, mode, 0, site);
+    tl__record(TL_EV_LOCK_WAIT, id, 0, mode, abstime ? TL_EVF_TIMED : 0, site);
     return tl__lock_outcome(rwlock_real_block(l, mode, abstime), id, mode, site);
 }
 
@@ -45,7 +45,7 @@ static int rwlock_acquire(tl_rwlock *l, unsigned mode, const struct timespec *ab
 static int rwlock_tryacquire(tl_rwlock *l, unsigned mode, const tl_site *site) {
     uint32_t id = rwlock_id(l);
     int rc = rwlock_try(l, mode);
-    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY, site);
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, mode, TL_EVF_TRY | TL_EVF_NONBLOCK, site);
     return rc;
 }
 
@@ -83,8 +83,9 @@ int tl_rwlock_timedwrlock_at(tl_rwlock *l, const struct timespec *abstime, const
 
 /* Recorded before the real unlock, while the lock is still held. */
 int tl_rwlock_unlock_at(tl_rwlock *l, const tl_site *site) {
-    tl__record(TL_EV_LOCK_RELEASE, rwlock_id(l), 0, 0, 0, site);
-    return TL_REAL(pthread_rwlock_unlock)(&l->rw);
+    uint32_t id = rwlock_id(l);
+    tl__record(TL_EV_LOCK_RELEASE, id, 0, 0, 0, site);
+    return tl__call_error(TL_REAL(pthread_rwlock_unlock)(&l->rw), id, TL_CALL_RWLOCK_UNLOCK, site);
 }
 
 int tl_rwlock_destroy_at(tl_rwlock *l, const tl_site *site) {

@@ -29,7 +29,7 @@ static void sem_record(unsigned kind, uint32_t id, uint64_t arg, unsigned flags,
  * sees the interruption exactly as sem_wait reports it. */
 static int sem_block(tl_sem *s, uint32_t id, const struct timespec *abstime,
                      const tl_site *site) {
-    sem_record(TL_EV_SEM_WAIT, id, 0, 0, site);
+    sem_record(TL_EV_SEM_WAIT, id, 0, abstime ? TL_EVF_TIMED : 0, site);
     int rc = abstime ? TL_REAL(sem_timedwait)(&s->s, abstime) : TL_REAL(sem_wait)(&s->s);
     if (rc == 0)
         sem_record(TL_EV_SEM_ACQUIRE, id, 0, 0, site);
@@ -72,14 +72,21 @@ int tl_sem_timedwait_at(tl_sem *s, const struct timespec *abstime, const tl_site
 int tl_sem_trywait_at(tl_sem *s, const tl_site *site) {
     uint32_t id = sem_id(s);
     int rc = TL_REAL(sem_trywait)(&s->s);
-    if (rc == 0) sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY, site);
+    if (rc == 0) sem_record(TL_EV_SEM_ACQUIRE, id, 0, TL_EVF_TRY | TL_EVF_NONBLOCK, site);
     return rc;
 }
 
 /* Recorded before the real post so it orders before the wait it releases. */
 int tl_sem_post_at(tl_sem *s, const tl_site *site) {
-    sem_record(TL_EV_SEM_POST, sem_id(s), 0, 0, site);
-    return TL_REAL(sem_post)(&s->s);
+    uint32_t id = sem_id(s);
+    sem_record(TL_EV_SEM_POST, id, 0, 0, site);
+    int rc = TL_REAL(sem_post)(&s->s);
+    if (rc != 0) {
+        int err = errno;
+        tl__record(TL_EV_CALL_ERROR, id, (uint64_t)err, TL_CALL_SEM_POST, 0, site);
+        errno = err;
+    }
+    return rc;
 }
 
 int tl_sem_destroy_at(tl_sem *s, const tl_site *site) {

@@ -41,7 +41,7 @@ int tl_spin_lock_at(tl_spinlock *s, const tl_site *site) {
 int tl_spin_trylock_at(tl_spinlock *s, const tl_site *site) {
     uint32_t id = spin_id(s);
     int rc = TL_REAL(pthread_spin_trylock)(&s->s);
-    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY, site);
+    if (rc == 0) tl__record(TL_EV_LOCK_ACQUIRE, id, 0, TL_MODE_WRITE, TL_EVF_TRY | TL_EVF_NONBLOCK, site);
     return rc;
 }
 

@@ -76,7 +76,7 @@ int tl_thread_join_at(tl_thread t, void **result, const tl_site *site) {
 int tl_thread_detach_at(tl_thread t, const tl_site *site) {
     int rc = TL_REAL(pthread_detach)(t.handle);
     if (rc == 0 && t.id != 0) tl__record(TL_EV_THREAD_DETACH, 0, t.id, 0, 0, site);
-    return rc;
+    return tl__call_error(rc, 0, TL_CALL_DETACH, site);
 }
 
 /* The thread ends in the registry's exit-key destructor (see the

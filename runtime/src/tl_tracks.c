@@ -300,8 +300,7 @@ static void meta_begin(uint32_t tid, const char *name) {
 
 /* A preload thread the program did not name is named after its start
  * routine ("worker"). */
-static void emit_thread_name(uint32_t tid) {
-    wthread *t = thr(tid);
+void tl__tracks_thread_label(uint32_t tid, char *out, size_t cap) {
     char raw[TL_NAME_MAX];
     tl__thread_name(tid, raw);
     if (!raw[0]) {
@@ -310,6 +309,13 @@ static void emit_thread_name(uint32_t tid) {
             !tl__sym_func((uint64_t)(uintptr_t)rec->start_fn, raw, sizeof raw))
             snprintf(raw, sizeof raw, "thread %u", tid);
     }
+    snprintf(out, cap, "%s", raw);
+}
+
+static void emit_thread_name(uint32_t tid) {
+    wthread *t = thr(tid);
+    char raw[TL_NAME_MAX];
+    tl__tracks_thread_label(tid, raw, sizeof raw);
     tl__json_escape(t->jname, sizeof t->jname, raw);
     meta_begin(tid, "thread_name");
     tl__out_lit(O, "\"name\":\"");
@@ -569,6 +575,15 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_eve
 
 /* Releases one level of tid's hold (recursive mutexes and read locks nest). */
 static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, const tl_event *e) {
+    /* A normal mutex or a spinlock is unlocked for whoever asks (misuse, and
+     * the detectors say so): the owner's hold ends here. */
+    if (o->owner && o->owner != tid &&
+        (o->kind == TL_OBJ_SPIN || (o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_NORMAL))) {
+        hold_e(o->owner, ns, o, o->hold, e);
+        o->owner = 0, o->depth = 0;
+        o->last_release = (token){tid, ns};
+        return;
+    }
     if (o->owner == tid) {
         if (--o->depth) return;
         hold_e(tid, ns, o, o->hold, e);
@@ -688,7 +703,8 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e) {
                                t->woken_kind == 2 ? "broadcast " : "signal ", c->jname, ns);
         t->woken_kind = 0;
         running(tid, ns, flow, e);
-        lock_take(tid, ns, obj((uint32_t)e->arg), 0, e);
+        /* EPERM, EINVAL: the wait never gave the mutex up */
+        if (tl__cond_relocked(e->aux)) lock_take(tid, ns, obj((uint32_t)e->arg), 0, e);
         break;
     }
     case TL_EV_COND_SIGNAL:
@@ -897,10 +913,10 @@ static uint64_t event_ns(wthread *t, const tl_event *e) {
     return ns;
 }
 
-void tl__tracks_event(uint32_t tid, const tl_event *e) {
+uint64_t tl__tracks_event(uint32_t tid, const tl_event *e) {
     wthread *t = thr(tid);
     uint64_t ns = event_ns(t, e);
-    if (t->state == ST_ENDED) return; /* after THREAD_END nothing is drawn */
+    if (t->state == ST_ENDED) return ns; /* after THREAD_END nothing is drawn */
     switch ((tl_event_kind)e->kind) {
     case TL_EV_THREAD_START: case TL_EV_THREAD_END: case TL_EV_THREAD_CREATE:
     case TL_EV_JOIN_BEGIN: case TL_EV_JOIN_END: case TL_EV_THREAD_DETACH:
@@ -910,8 +926,8 @@ void tl__tracks_event(uint32_t tid, const tl_event *e) {
     case TL_EV_OBJ_INIT:
         on_obj_init(tid, ns, e);
         break;
-    case TL_EV_OBJ_DESTROY:
-        ensure_running(tid, ns);
+    case TL_EV_OBJ_DESTROY: case TL_EV_DESTROY_CHECK: case TL_EV_CALL_ERROR:
+        ensure_running(tid, ns); /* the detectors draw what they find */
         break;
     case TL_EV_LOCK_WAIT: case TL_EV_LOCK_ACQUIRE: case TL_EV_LOCK_FAIL:
     case TL_EV_LOCK_RELEASE:
@@ -954,6 +970,7 @@ void tl__tracks_event(uint32_t tid, const tl_event *e) {
     case TL_EV__COUNT:
         break;
     }
+    return ns;
 }
 
 void tl__tracks_thread_gone(uint32_t tid) {
@@ -1025,4 +1042,32 @@ void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
     tl__out_lit(O, ",\"clock\":\"");
     tl__out_str(O, tl__clock_name());
     tl__out_lit(O, "\"}}\n]\n");
+}
+
+/* ---- for the findings ---------------------------------------------------------- */
+
+void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns) {
+    see(tid);
+    line_begin(ph, tid, ns);
+}
+
+void tl__tracks_line_end(void) { line_end(); }
+tl_out *tl__tracks_out(void) { return O; }
+uint64_t tl__tracks_flow_id(void) { return ++flow_seq; }
+uint64_t tl__tracks_now(void) { return max_ns; }
+
+void tl__tracks_obj_label(uint32_t id, char *out, size_t cap) {
+    const tl_obj *r = tl__obj_get(id);
+    if (!r) snprintf(out, cap, "object #%u", id);
+    else if (!r->name[0]) obj_auto_name(r, out, cap);
+    else snprintf(out, cap, "%s", r->name);
+}
+
+void tl__tracks_site_label(uint64_t site, unsigned flags, char *out, size_t cap) {
+    if (!site) snprintf(out, cap, "?");
+    else if (flags & TL_EVF_PC) tl__sym_pc(site, out, cap);
+    else {
+        const tl_site *s = (const tl_site *)(uintptr_t)site;
+        snprintf(out, cap, "%s:%d", s->file, s->line > 0 ? s->line : 0);
+    }
 }

@@ -19,7 +19,8 @@ TL_INTERNAL void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_
 /* Sizes the model for every thread and object registered so far, so that
  * processing their events never moves it. Call before each batch. */
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
-TL_INTERNAL void tl__tracks_event(uint32_t tid, const tl_event *e);
+/* Returns the event's time in ns as drawn (clamped into the order). */
+TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_event *e);
 /* The thread's record ended and is drained: if its THREAD_END was lost,
  * its track ends at its last event. */
 TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);
@@ -32,5 +33,22 @@ TL_INTERNAL void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age);
 /* Closes every open slice at now_ns (or the last time written, if later)
  * and writes the final line and the closing bracket. */
 TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped);
+
+/* ---- for the findings' events (tl_finding.c) ---- */
+
+/* {"ph":"<ph>","pid":P,"tid":T,"ts":TS — the caller goes on with
+ * ,"key":value pairs and ends with tl__tracks_line_end(). */
+TL_INTERNAL void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns);
+TL_INTERNAL void tl__tracks_line_end(void);
+TL_INTERNAL tl_out *tl__tracks_out(void);
+/* A new flow bind id (one space for all of the trace's arrows). */
+TL_INTERNAL uint64_t tl__tracks_flow_id(void);
+/* The latest time written so far: slices still open end at or after it. */
+TL_INTERNAL uint64_t tl__tracks_now(void);
+/* Plain (unescaped) text as the trace shows it: a thread's name, an
+ * object's name, a site ("file.c:12", or a symbolized return address). */
+TL_INTERNAL void tl__tracks_thread_label(uint32_t tid, char *out, size_t cap);
+TL_INTERNAL void tl__tracks_obj_label(uint32_t id, char *out, size_t cap);
+TL_INTERNAL void tl__tracks_site_label(uint64_t site, unsigned flags, char *out, size_t cap);
 
 #endif /* TL_TRACKS_H */

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tl_detect.h"
+#include "tl_finding.h"
 #include "tl_symbolize.h"
 #include "tl_tracks.h"
 
@@ -149,7 +151,7 @@ static uint64_t advance(uint32_t idx) {
             heap_push(e->seq, idx);
             break;
         }
-        tl__tracks_event(a->id, e);
+        tl__detect_event(a->id, tl__tracks_event(a->id, e), e);
         step(a);
         n++;
     }
@@ -180,7 +182,8 @@ static uint64_t merge(int final) {
         W.gap_since = 0;
         heap_pop();
         active *a = &W.act[top.idx];
-        tl__tracks_event(a->id, peek(a));
+        const tl_event *e = peek(a);
+        tl__detect_event(a->id, tl__tracks_event(a->id, e), e);
         step(a);
         n++;
         if (top.seq >= W.next_seq) W.next_seq = top.seq + 1;
@@ -214,6 +217,7 @@ static void settle(void) {
         uint64_t d = atomic_load_explicit(&a->rec->dropped, memory_order_relaxed);
         if (d > a->dropped_seen) {
             tl__tracks_dropped(a->id, d - a->dropped_seen);
+            tl__detect_dropped(a->id);
             atomic_fetch_add_explicit(&W.st_dropped, d - a->dropped_seen, memory_order_relaxed);
             a->dropped_seen = d;
         }
@@ -249,7 +253,14 @@ static void cycle(int final) {
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
     uint64_t n = merge(final);
-    if (!final) cut_open_slices(tl__clock_to_ns(cut_ticks));
+    if (!final) {
+        /* The watchdog, once every event published before the cut is in. */
+        int caught_up = 1;
+        for (uint32_t i = 0; i < W.nact; i++)
+            if (W.act[i].pos != W.act[i].avail || staged(&W.act[i])) caught_up = 0;
+        if (caught_up) tl__detect_tick(tl__clock_to_ns(cut_ticks));
+        cut_open_slices(tl__clock_to_ns(cut_ticks));
+    }
     settle();
     tl__out_flush(&W.out);
     atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
@@ -290,6 +301,10 @@ static void *writer_main(void *arg) {
         uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
         cycle(stop);
         if (stop) break;
+        if (tl__finding_fatal()) { /* a deadlock or hang ends the process */
+            atomic_store_explicit(&W.stop, 1, memory_order_release);
+            continue;
+        }
         if (alone()) { /* see alone() */
             atomic_store_explicit(&W.stop, 1, memory_order_release);
             continue;
@@ -304,6 +319,7 @@ static void *writer_main(void *arg) {
     }
     atomic_store_explicit(&W.flush_ack, atomic_load(&W.flush_req), memory_order_release);
     cycle(1);
+    tl__detect_close();
     tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),
                      atomic_load(&W.st_dropped));
     tl__out_flush(&W.out);
@@ -311,6 +327,7 @@ static void *writer_main(void *arg) {
     close(W.out.fd);
     tl__sym_close();
     atomic_store_explicit(&W.done, 1, memory_order_release);
+    if (tl__finding_fatal()) tl__finding_end();
     return NULL;
 }
 
@@ -336,6 +353,7 @@ int tl__writer_start(const char *path) {
     char name[64];
     process_name(name, sizeof name);
     tl__tracks_open(&W.out, tl__g.pid, name);
+    tl__detect_reset();
     tl__out_flush(&W.out);
     W.next_seq = 1;
 

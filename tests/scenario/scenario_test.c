@@ -347,6 +347,23 @@ static void check_crash(run *r, int sig) {
 static void check_abort_thread(run *r) { check_crash(r, SIGABRT); }
 static void check_segv_thread(run *r) { check_crash(r, SIGSEGV); }
 
+/* The detector (issue 5) ends the deadlocked program itself: the lock order
+ * warning, then the deadlock, both in the trace, which is complete. */
+static void check_deadlock_detected(run *r) {
+    CHECK(exited_with(r, 86));
+    check_complete(r);
+    CHECK(strstr(r->err, "WARNING: threadlens: lock order inversion") != NULL);
+    CHECK(strstr(r->err, "ERROR: threadlens: deadlock") != NULL);
+    CHECK(strstr(r->err, "scenario_progs.c:") != NULL);
+    const tc_instant *lo = tc_instant_find(r->t, "lock order inversion", 0);
+    const tc_instant *dl = tc_instant_find(r->t, "deadlock", 0);
+    CHECK(lo != NULL && dl != NULL);
+    CHECK(lo && dl && lo->ts_ns <= dl->ts_ns);
+    CHECK(tc_slice_find(r->t, 0, 1, "waiting for fork B", 0) != NULL);
+}
+
+/* With THREADLENS_ON_DEADLOCK=wait the deadlock is reported and the
+ * program stays stuck: the kill paths below still close or keep the trace. */
 static void check_deadlock_sigterm(run *r) {
     CHECK(killed_by(r, SIGTERM));
     check_complete(r);
@@ -490,8 +507,9 @@ static const struct {
     {"exit_thread", "exit_thread", check_exit_thread, {0}, 0, 0, 0},
     {"abort_thread", "abort_thread", check_abort_thread, {0}, 0, 0, 0},
     {"segv_thread", "segv_thread", check_segv_thread, {0}, 0, 0, 0},
-    {"deadlock_sigterm", "deadlock", check_deadlock_sigterm, {0}, "\"deadlocked\"", SIGTERM, 0},
-    {"deadlock_sigkill", "deadlock", check_deadlock_sigkill, {0}, "\"continued\":true", SIGKILL, 0},
+    {"deadlock_detected", "deadlock", check_deadlock_detected, {0}, 0, 0, 0},
+    {"deadlock_sigterm", "deadlock", check_deadlock_sigterm, {"THREADLENS_ON_DEADLOCK=wait"}, "\"deadlocked\"", SIGTERM, 0},
+    {"deadlock_sigkill", "deadlock", check_deadlock_sigkill, {"THREADLENS_ON_DEADLOCK=wait"}, "\"continued\":true", SIGKILL, 0},
     {"forever_sigkill", "forever", check_forever_sigkill, {"THREADLENS_FLUSH_MS=20"}, "\"iteration\",\"args\":{\"value\":100}", SIGKILL, 0},
     {"flood", "flood", check_flood, {"THREADLENS_BUFFER_EVENTS=1024", "THREADLENS_FULL_WAIT_US=0"}, 0, 0, 0},
     {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0, 0},
