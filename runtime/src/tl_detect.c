@@ -36,6 +36,9 @@ static uint32_t nochunks;
 static uint32_t nthreads; /* ids below this have a slot */
 static uint32_t anon_misused; /* misuse of no known object or thread */
 static int inexact;
+static uint64_t last_event_ns;
+
+uint64_t tl__d_last_event_ns(void) { return last_event_ns; }
 
 static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
     uint32_t cap = *n ? *n : 16;
@@ -432,6 +435,13 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     if (!tl__g.opt.detect) return;
     dthread *t = tl__d_thread(tid);
     int was_waiting = t->state != DS_RUN && t->state != DS_JOIN && t->wait_on == e->obj;
+    if (ns > last_event_ns) last_event_ns = ns;
+    if (TL_UNLIKELY(e->flags & TL_EVF_GAP)) {
+        /* Lost events may have released anything: believe nothing held. */
+        t->nheld = 0;
+        t->inexact = 1;
+        inexact = 1;
+    }
     /* Anything a thread records but the start of a wait means it runs. */
     t->seen = 1;
     t->state = DS_RUN;
@@ -517,6 +527,7 @@ void tl__detect_reset(void) {
     ntchunks = nochunks = nthreads = 0;
     anon_misused = 0;
     inexact = 0;
+    last_event_ns = 0;
     tl__lockorder_reset();
     tl__waitfor_reset();
 }

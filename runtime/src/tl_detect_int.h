@@ -57,6 +57,8 @@ TL_INTERNAL dheld *tl__d_held(dthread *t, uint32_t obj);
 /* 1 when the model may be wrong (events were lost): findings that rest on
  * exact holds are not reported then. */
 TL_INTERNAL int tl__d_inexact(void);
+/* The time of the latest event of any thread. */
+TL_INTERNAL uint64_t tl__d_last_event_ns(void);
 
 /* tl_lockorder.c: tid acquired obj (mode, flags of the ACQUIRE) at `at`,
  * holding what tl__d_thread(tid)->held lists (obj not yet in it). */

@@ -113,7 +113,8 @@ enum {
     TL_EVF_PC = 1u << 1,       /* site is a return address, not a tl_site * */
     TL_EVF_NONBLOCK = 1u << 2, /* the program asked not to block (trylock) */
     TL_EVF_TIMED = 1u << 3,    /* a wait with a timeout: it cannot hang */
-    TL_EVF_REINIT = 1u << 4    /* OBJ_DESTROY implied by an init over a live object */
+    TL_EVF_REINIT = 1u << 4,   /* OBJ_DESTROY implied by an init over a live object */
+    TL_EVF_GAP = 1u << 5       /* events of this thread were lost just before this one */
 };
 
 /* The calls CALL_ERROR names, as the program called them. */

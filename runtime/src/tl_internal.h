@@ -117,6 +117,7 @@ typedef struct tl_thread_rec {
     uint64_t head_local;   /* next slot to fill */
     uint64_t tail_cache;   /* last tail seen by the producer */
     volatile sig_atomic_t in_record; /* a signal handler must not nest */
+    volatile sig_atomic_t gap;       /* an event was dropped since the last one recorded */
     /* Shared lines: each written by one side, read by the other. */
     _Alignas(64) _Atomic uint64_t head; /* events published */
     _Alignas(64) _Atomic uint64_t tail; /* events consumed by the writer */
@@ -258,6 +259,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
                                  uint64_t site, uint64_t val) {
     if (TL_UNLIKELY(t->in_record)) { /* a signal handler interrupted us */
         atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
+        t->gap = 1;
         return;
     }
     t->in_record = 1;
@@ -269,6 +271,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
         t->tail_cache = atomic_load_explicit(&t->tail, memory_order_acquire);
         if (head - t->tail_cache > t->mask && !tl__ring_wait_room(t)) {
             atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
+            t->gap = 1;
             atomic_signal_fence(memory_order_seq_cst);
             t->in_record = 0;
             return;
@@ -283,6 +286,12 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
     e->arg = arg;
     e->obj = obj;
     e->kind = (uint8_t)kind;
+    /* The first event after a loss says so: the detectors forget what they
+     * believed this thread held. */
+    if (TL_UNLIKELY(t->gap)) {
+        flags |= TL_EVF_GAP;
+        t->gap = 0;
+    }
     e->flags = (uint8_t)flags;
     e->aux = (uint16_t)aux;
     t->head_local = head + 1;

@@ -11,8 +11,8 @@
  * or a thread that joins us) are not waits.
  *
  * Hang: the watchdog (each writer cycle) sees every live traced thread in an
- * untimed wait (lock, cond, join, sem, barrier) for longer than
- * THREADLENS_HANG_MS, and the kernel agrees there is no other thread (one
+ * untimed wait (lock, cond, join, sem, barrier), and no event at all for
+ * longer than THREADLENS_HANG_MS, and the kernel agrees there is no other thread (one
  * we never saw could still wake them). A thread in I/O or a sleep runs, as
  * far as we know, so it keeps the watchdog quiet.
  */
@@ -170,7 +170,7 @@ static int hang_state(const dthread *t) {
     if (t->timed) return 0;
     switch ((dstate)t->state) {
     case DS_LOCK: case DS_COND: case DS_SEM: case DS_BARRIER: return 1;
-    case DS_JOIN: return t->wait_on != 0;
+    case DS_JOIN: return t->wait_on != 0 && !tl__d_thread(t->wait_on)->ended;
     case DS_RUN: case DS_SLEEP: break;
     }
     return 0;
@@ -191,7 +191,12 @@ void tl__waitfor_tick(uint64_t now_ns) {
         live++;
         if (t->since > latest) latest = t->since;
     }
-    if (!live || hang_reported || now_ns < latest + limit) return;
+    /* Nothing at all happened for the whole time: an event (a thread that
+     * ended, a post, a signal) may be what releases a wait whose own wakeup
+     * is not recorded yet. */
+    uint64_t quiet = tl__d_last_event_ns();
+    if (quiet < latest) quiet = latest;
+    if (!live || hang_reported || now_ns < quiet + limit) return;
     /* The writer, and a main thread that called pthread_exit (the kernel
      * keeps the group leader until the process ends), are not traced. */
     long expect = (long)live + 1 + (tl__main_ended() ? 1 : 0);
@@ -204,7 +209,7 @@ void tl__waitfor_tick(uint64_t now_ns) {
     f->count = 1;
     f->tid = 1;
     f->ns = now_ns;
-    f->hang_ns = now_ns - latest;
+    f->hang_ns = now_ns - quiet;
     for (uint32_t i = 1; i < nt; i++) {
         const dthread *t = tl__d_thread(i);
         if (!t->seen || t->ended) continue;
