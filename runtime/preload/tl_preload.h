@@ -74,7 +74,8 @@ static inline uint32_t tl__pl_obj(const void *addr, tl_obj_kind kind, unsigned s
 /* After a successful real init: a new object at addr (closing the one that
  * was there if it was never destroyed). */
 TL_INTERNAL void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind,
-                                 unsigned subkind, uint64_t init_value, uint64_t pc);
+                                 unsigned subkind, uint64_t init_value, uint64_t pc,
+                                 int shared);
 /* Before the real destroy: OBJ_DESTROY, and the address forgets its id. */
 TL_INTERNAL void tl__pl_obj_destroy(tl_thread_rec *t, const void *addr, uint64_t pc);
 

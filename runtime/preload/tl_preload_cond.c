@@ -59,7 +59,9 @@ static int init(int old, pthread_cond_t *c, const pthread_condattr_t *attr, uint
     int rc = old ? TL_REAL(pthread_cond_init_old)(c, attr) : TL_REAL(pthread_cond_init)(c, attr);
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_init(t, c, TL_OBJ_COND, 0, 0, pc);
+    int ps = 0;
+    if (attr) pthread_condattr_getpshared(attr, &ps);
+    tl__pl_obj_init(t, c, TL_OBJ_COND, 0, 0, pc, ps == PTHREAD_PROCESS_SHARED);
     return 0;
 }
 

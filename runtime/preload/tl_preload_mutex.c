@@ -39,7 +39,9 @@ TL_WRAP int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *at
     int rc = TL_REAL(pthread_mutex_init)(m, attr);
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_init(t, m, TL_OBJ_MUTEX, tl__pl_mutex_kind(m), 0, TL_PL_PC);
+    int ps = 0;
+    if (attr) pthread_mutexattr_getpshared(attr, &ps);
+    tl__pl_obj_init(t, m, TL_OBJ_MUTEX, tl__pl_mutex_kind(m), 0, TL_PL_PC, ps == PTHREAD_PROCESS_SHARED);
     return 0;
 }
 

@@ -47,7 +47,7 @@ uint32_t tl__pl_obj_slow(const void *addr, tl_obj_kind kind, unsigned subkind,
 }
 
 void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind, unsigned subkind,
-                     uint64_t init_value, uint64_t pc) {
+                     uint64_t init_value, uint64_t pc, int shared) {
     tl_amslot *s = tl__addrmap_insert(&tl__pl_objs, (uintptr_t)addr);
     if (!s) return;
     uint32_t old = atomic_load_explicit(&s->id, memory_order_acquire);
@@ -57,7 +57,8 @@ void tl__pl_obj_init(tl_thread_rec *t, const void *addr, tl_obj_kind kind, unsig
                           ? TL_EVF_REINIT : 0;
     if (old != 0 && old != TL_ID_PENDING) close_stale(t, s, old, pc, reinit);
     atomic_store_explicit(&s->kind, kind, memory_order_relaxed);
-    uint32_t id = tl__obj_register(kind, subkind, addr, NULL, pc, TL_EVF_PC, init_value);
+    uint32_t id = tl__obj_register(kind, subkind, addr, NULL, pc,
+                                   TL_EVF_PC | (shared ? TL_EVF_SHARED : 0), init_value);
     atomic_store_explicit(&s->id, id, memory_order_release);
 }
 

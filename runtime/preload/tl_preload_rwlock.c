@@ -51,7 +51,9 @@ TL_WRAP int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t 
     int rc = TL_REAL(pthread_rwlock_init)(l, attr);
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_init(t, l, TL_OBJ_RWLOCK, 0, 0, TL_PL_PC);
+    int ps = 0;
+    if (attr) pthread_rwlockattr_getpshared(attr, &ps);
+    tl__pl_obj_init(t, l, TL_OBJ_RWLOCK, 0, 0, TL_PL_PC, ps == PTHREAD_PROCESS_SHARED);
     return 0;
 }
 
@@ -129,7 +131,7 @@ TL_WRAP int pthread_spin_init(pthread_spinlock_t *s, int pshared) {
     int rc = TL_REAL(pthread_spin_init)(s, pshared);
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_init(t, (const void *)s, TL_OBJ_SPIN, 0, 0, TL_PL_PC);
+    tl__pl_obj_init(t, (const void *)s, TL_OBJ_SPIN, 0, 0, TL_PL_PC, pshared == PTHREAD_PROCESS_SHARED);
     return 0;
 }
 

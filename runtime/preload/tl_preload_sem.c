@@ -71,7 +71,7 @@ TL_WRAP int sem_init(sem_t *s, int pshared, unsigned value) {
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
     int saved = errno;
-    tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, value, TL_PL_PC);
+    tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, value, TL_PL_PC, pshared != 0);
     errno = saved;
     return 0;
 }
@@ -156,7 +156,7 @@ TL_WRAP sem_t *sem_open(const char *name, int oflag, ...) {
     tl_amslot *slot = tl__addrmap_find(&tl__pl_objs, (uintptr_t)s);
     if (!slot || atomic_load_explicit(&slot->id, memory_order_acquire) == 0) {
         sem_getvalue(s, &now);
-        tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, now > 0 ? (uint64_t)now : 0, TL_PL_PC);
+        tl__pl_obj_init(t, s, TL_OBJ_SEM, 0, now > 0 ? (uint64_t)now : 0, TL_PL_PC, 1);
     }
     errno = saved;
     return s;
@@ -177,7 +177,9 @@ TL_WRAP int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr
     int rc = TL_REAL(pthread_barrier_init)(b, attr, count);
     if (rc != 0) return rc;
     TL_PL_ENTER(t, 0);
-    tl__pl_obj_init(t, b, TL_OBJ_BARRIER, 0, count, TL_PL_PC);
+    int ps = 0;
+    if (attr) pthread_barrierattr_getpshared(attr, &ps);
+    tl__pl_obj_init(t, b, TL_OBJ_BARRIER, 0, count, TL_PL_PC, ps == PTHREAD_PROCESS_SHARED);
     return 0;
 }
 

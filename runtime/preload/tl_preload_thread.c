@@ -54,6 +54,10 @@ TL_WRAP int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn
         return rc;
     }
     remember(*th, rec->id);
+    int ds;
+    /* Created detached: joining it is misuse, and never a wait. */
+    if (attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED)
+        tl__pl_record(t, TL_EV_THREAD_DETACH, 0, rec->id, 0, 0, pc);
     return 0;
 }
 

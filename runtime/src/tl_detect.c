@@ -74,6 +74,7 @@ dobj *tl__d_obj(uint32_t id) {
         o->kind = r ? r->kind : TL_OBJ__COUNT;
         o->subkind = r ? r->subkind : 0;
         o->count = r && r->init_value ? r->init_value : 1;
+        o->shared = r && (r->site_flags & TL_EVF_SHARED);
     }
     return o;
 }
@@ -319,9 +320,11 @@ static void on_join(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
             misuse(tid, ns, MU_JOIN_SELF, 0, target, e, NULL, "join of the calling thread");
             return;
         }
-        if (x && x->detached)
+        if (x && x->detached) { /* EINVAL at once: no wait */
             misuse(tid, ns, MU_JOIN_DETACHED, 0, target, e, NULL, "join of a detached thread");
-        else if (x && x->joined)
+            return;
+        }
+        if (x && x->joined)
             misuse(tid, ns, MU_JOIN_JOINED, 0, target, e, NULL, "join of an already joined thread");
         wait_begin(t, DS_JOIN, target, e, ns);
         if (!t->timed && x && !x->ended) tl__waitfor_blocked(tid, ns);
@@ -422,6 +425,8 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
         if (!c->waiters) {
             c->lost = 1, c->lost_tid = tid, c->lost_ns = ns;
             c->lost_at = (tl_fsite){e->site, e->flags};
+        } else {
+            c->lost = 0; /* signals reach waiters again: an old loss is history */
         }
         if (e->kind == TL_EV_COND_BROADCAST) c->unsignaled = 0;
         else if (c->unsignaled) c->unsignaled--;
@@ -431,11 +436,42 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
     }
 }
 
+/* Kinds whose obj names a lock, cond, sem or barrier. */
+static int obj_kind(unsigned kind) {
+    switch ((tl_event_kind)kind) {
+    case TL_EV_LOCK_WAIT: case TL_EV_LOCK_ACQUIRE: case TL_EV_LOCK_FAIL: case TL_EV_LOCK_RELEASE:
+    case TL_EV_COND_WAIT: case TL_EV_COND_WAKE: case TL_EV_COND_SIGNAL: case TL_EV_COND_BROADCAST:
+    case TL_EV_SEM_WAIT: case TL_EV_SEM_ACQUIRE: case TL_EV_SEM_FAIL: case TL_EV_SEM_POST:
+    case TL_EV_BARRIER_ARRIVE: case TL_EV_BARRIER_LEAVE: case TL_EV_OBJ_DESTROY:
+    case TL_EV_DESTROY_CHECK:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A thread that ends inside a wait (cancelled) leaves it. */
+static void leave_wait(uint8_t state, uint32_t on) {
+    if (state == DS_RUN || state == DS_SLEEP || state == DS_JOIN || !on) return;
+    dobj *o = tl__d_obj(on);
+    if (state != DS_LOCK && o->waiters) o->waiters--;
+    if (state == DS_COND && o->unsignaled) o->unsignaled--;
+}
+
 void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     if (!tl__g.opt.detect) return;
     dthread *t = tl__d_thread(tid);
     int was_waiting = t->state != DS_RUN && t->state != DS_JOIN && t->wait_on == e->obj;
+    uint8_t prev_state = t->state;
+    uint32_t prev_on = t->wait_on;
     if (ns > last_event_ns) last_event_ns = ns;
+    /* An object the registry could not take (THREADLENS_MAX_OBJECTS): all
+     * such objects share id 0, so nothing can be said about them. */
+    if (!e->obj && obj_kind(e->kind)) {
+        t->seen = 1;
+        t->state = DS_RUN;
+        return;
+    }
     if (TL_UNLIKELY(e->flags & TL_EVF_GAP)) {
         /* Lost events may have released anything: believe nothing held. */
         t->nheld = 0;
@@ -447,6 +483,7 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     t->state = DS_RUN;
     switch ((tl_event_kind)e->kind) {
     case TL_EV_THREAD_END:
+        leave_wait(prev_state, prev_on);
         on_thread_end(tid, ns, e);
         break;
     case TL_EV_JOIN_BEGIN: case TL_EV_JOIN_END:
@@ -456,7 +493,10 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
         if (e->arg) tl__d_thread((uint32_t)e->arg)->detached = 1;
         break;
     case TL_EV_OBJ_DESTROY:
-        check_idle(tid, ns, e, e->obj, (e->flags & TL_EVF_REINIT) != 0);
+        /* The preload checked before the real destroy (DESTROY_CHECK); its
+         * other closes are memory reused for another kind, not a destroy. */
+        if (!(e->flags & TL_EVF_PC) || (e->flags & TL_EVF_REINIT))
+            check_idle(tid, ns, e, e->obj, (e->flags & TL_EVF_REINIT) != 0);
         break;
     case TL_EV_DESTROY_CHECK:
         check_idle(tid, ns, e, e->obj, 0);

@@ -36,6 +36,7 @@ typedef struct dthread {
 
 typedef struct dobj {
     uint8_t known, kind, subkind;
+    uint8_t shared;         /* process-shared: another process may end its waits */
     uint32_t owner, depth;  /* the exclusive holder */
     uint32_t *readers;      /* read holders (rwlocks), with repeats for depth */
     uint32_t nreaders, capreaders;

@@ -114,7 +114,9 @@ enum {
     TL_EVF_NONBLOCK = 1u << 2, /* the program asked not to block (trylock) */
     TL_EVF_TIMED = 1u << 3,    /* a wait with a timeout: it cannot hang */
     TL_EVF_REINIT = 1u << 4,   /* OBJ_DESTROY implied by an init over a live object */
-    TL_EVF_GAP = 1u << 5       /* events of this thread were lost just before this one */
+    TL_EVF_GAP = 1u << 5,      /* events of this thread were lost just before this one */
+    TL_EVF_SHARED = 1u << 6    /* (object site_flags) process-shared: other processes may
+                                  release its waiters */
 };
 
 /* The calls CALL_ERROR names, as the program called them. */

@@ -236,9 +236,22 @@ void tl__finish(void) {
     atomic_store(&finish_done, 1);
 }
 
+int tl__program_handles_signals(void) {
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction sa;
+        if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) != 0) continue;
+        void *h = (sa.sa_flags & SA_SIGINFO) ? (void *)sa.sa_sigaction : (void *)sa.sa_handler;
+        if (h != (void *)SIG_DFL && h != (void *)SIG_IGN && h != (void *)on_fatal_signal) return 1;
+    }
+    return 0;
+}
+
 void tl__finish_by_writer(void) {
     tl__in_runtime++;
-    if (atomic_exchange(&finish_once, 1)) return; /* an exit is already finishing */
+    if (atomic_exchange(&finish_once, 1)) { /* an exit is finishing: let it print */
+        wait_for_other_finish();
+        return;
+    }
     finishing = 1;
     atomic_store_explicit(&tl__g.state, TL_STATE_DONE, memory_order_release);
     if (tl__g.opt.summary) print_summary();

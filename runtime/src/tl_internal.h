@@ -200,7 +200,7 @@ typedef struct tl_obj {
     uint32_t id;
     uint8_t kind;      /* tl_obj_kind */
     uint8_t subkind;   /* tl_mutex_kind for mutexes */
-    uint8_t site_flags; /* TL_EVF_PC when site is a return address */
+    uint8_t site_flags; /* TL_EVF_PC when site is a return address; TL_EVF_SHARED */
     uint64_t addr;     /* the program's object */
     uint64_t init_value; /* semaphore value, barrier count */
     uint64_t site;     /* where it was created (a tl_site *, a pc, or 0) */
@@ -373,6 +373,10 @@ TL_INTERNAL void tl__finish(void);
  * the process: prints the summary and marks tracing finished, so exit
  * paths and signal handlers have nothing left to do. */
 TL_INTERNAL void tl__finish_by_writer(void);
+
+/* 1 when the program installed a handler of its own for some signal (one
+ * that may post a semaphore and end a wait no thread could end). */
+TL_INTERNAL int tl__program_handles_signals(void);
 
 /* Writes "threadlens: <msg>\n" to stderr without stdio. */
 TL_INTERNAL void tl__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -323,7 +323,7 @@ uint32_t tl__obj_register(tl_obj_kind kind, unsigned subkind, const void *addr, 
         o->id = id;
         o->kind = (uint8_t)kind;
         o->subkind = (uint8_t)subkind;
-        o->site_flags = (uint8_t)(site_flags & TL_EVF_PC);
+        o->site_flags = (uint8_t)(site_flags & (TL_EVF_PC | TL_EVF_SHARED));
         o->addr = (uint64_t)(uintptr_t)addr;
         o->init_value = init_value;
         o->site = site;

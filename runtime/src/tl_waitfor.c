@@ -14,7 +14,10 @@
  * untimed wait (lock, cond, join, sem, barrier), and no event at all for
  * longer than THREADLENS_HANG_MS, and the kernel agrees there is no other thread (one
  * we never saw could still wake them). A thread in I/O or a sleep runs, as
- * far as we know, so it keeps the watchdog quiet.
+ * far as we know, so it keeps the watchdog quiet; so does a wait on a
+ * process-shared object (another process may end it), a semaphore wait
+ * while the program has a signal handler (it may post), and any doubt
+ * from lost events.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -169,7 +172,7 @@ static long kernel_threads(void) {
 static int hang_state(const dthread *t) {
     if (t->timed) return 0;
     switch ((dstate)t->state) {
-    case DS_LOCK: case DS_COND: case DS_SEM: case DS_BARRIER: return 1;
+    case DS_LOCK: case DS_COND: case DS_SEM: case DS_BARRIER: return !tl__d_obj(t->wait_on)->shared;
     case DS_JOIN: return t->wait_on != 0 && !tl__d_thread(t->wait_on)->ended;
     case DS_RUN: case DS_SLEEP: break;
     }
@@ -178,7 +181,8 @@ static int hang_state(const dthread *t) {
 
 void tl__waitfor_tick(uint64_t now_ns) {
     uint64_t limit = tl__g.opt.hang_ms * 1000000u;
-    if (!limit || tl__finding_fatal()) return;
+    /* After lost events a thread may be running while it looks blocked. */
+    if (!limit || tl__finding_fatal() || tl__d_inexact()) return;
     uint32_t nt = tl__d_nthreads(), live = 0;
     uint64_t latest = 0;
     for (uint32_t i = 1; i < nt; i++) {
@@ -201,6 +205,14 @@ void tl__waitfor_tick(uint64_t now_ns) {
      * keeps the group leader until the process ends), are not traced. */
     long expect = (long)live + 1 + (tl__main_ended() ? 1 : 0);
     if (kernel_threads() != expect) return;
+    /* A signal handler may post a semaphore (async-signal-safe) and end a
+     * sem_wait: with one installed, a semaphore wait is not a hang. */
+    int sem_waits = 0;
+    for (uint32_t i = 1; i < nt; i++) {
+        const dthread *t = tl__d_thread(i);
+        if (t->seen && !t->ended && t->state == DS_SEM) sem_waits = 1;
+    }
+    if (sem_waits && tl__program_handles_signals()) return;
     hang_reported = 1;
     tl_finding *f = &scratch;
     memset(f, 0, sizeof *f);
