@@ -185,12 +185,7 @@ static void misuse(uint32_t tid, uint64_t ns, unsigned kind, uint32_t obj, uint3
     if (*mask & (1u << kind)) return;
     *mask |= 1u << kind;
     tl_finding *f = &scratch;
-    memset(f, 0, sizeof *f);
-    f->kind = TL_FIND_MISUSE;
-    f->id = tl__finding_id();
-    f->count = 1;
-    f->tid = tid;
-    f->ns = ns;
+    tl__finding_start(f, TL_FIND_MISUSE, tid, ns);
     f->obj = obj;
     f->obj_tid = obj_tid;
     f->at = (tl_fsite){e->site, e->flags};

@@ -21,7 +21,14 @@ enum { ON_DEADLOCK_EXIT = 0, ON_DEADLOCK_ABORT = 1, ON_DEADLOCK_WAIT = 2 };
 static uint32_t next_id;
 static int fatal;
 
-uint32_t tl__finding_id(void) { return ++next_id; }
+void tl__finding_start(tl_finding *f, tl_finding_kind kind, uint32_t tid, uint64_t ns) {
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->id = ++next_id;
+    f->count = 1;
+    f->tid = tid;
+    f->ns = ns;
+}
 int tl__finding_fatal(void) { return fatal; }
 
 /* ---- a growing text buffer ---------------------------------------------------- */

@@ -65,8 +65,8 @@ typedef struct tl_finding {
     tl_fsite lost_at;
 } tl_finding;
 
-/* A new id for a finding. */
-TL_INTERNAL uint32_t tl__finding_id(void);
+/* Clears f and gives it a kind, a new id, a count of 1, a thread and a time. */
+TL_INTERNAL void tl__finding_start(tl_finding *f, tl_finding_kind kind, uint32_t tid, uint64_t ns);
 /* Writes f to the trace and reports it on stderr. */
 TL_INTERNAL void tl__finding_report(const tl_finding *f);
 /* A later event with f's id and its new count (no stderr). */

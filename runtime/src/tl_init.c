@@ -236,6 +236,18 @@ void tl__finish(void) {
     atomic_store(&finish_done, 1);
 }
 
+long tl__kernel_threads(void) {
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    const char *p = strstr(buf, "\nThreads:");
+    return p ? strtol(p + 9, NULL, 10) : 0;
+}
+
 int tl__program_handles_signals(void) {
     for (int sig = 1; sig < NSIG; sig++) {
         struct sigaction sa;

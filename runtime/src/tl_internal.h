@@ -374,6 +374,10 @@ TL_INTERNAL void tl__finish(void);
  * paths and signal handlers have nothing left to do. */
 TL_INTERNAL void tl__finish_by_writer(void);
 
+/* The threads the kernel counts in this process (/proc/self/status), 0
+ * when unknown: threads we never saw included. */
+TL_INTERNAL long tl__kernel_threads(void);
+
 /* 1 when the program installed a handler of its own for some signal (one
  * that may post a semaphore and end a wait no thread could end). */
 TL_INTERNAL int tl__program_handles_signals(void);

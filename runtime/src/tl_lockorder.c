@@ -230,12 +230,8 @@ static void report_cycle(edge *closing, unsigned c0, uint32_t len, uint32_t tid,
         capcycles = capcycles ? 2 * capcycles : 16;
         cycles = must(realloc(cycles, capcycles * sizeof *cycles));
     }
-    tl_finding *f = must(calloc(1, sizeof *f));
-    f->kind = TL_FIND_LOCK_ORDER;
-    f->id = tl__finding_id();
-    f->count = 1;
-    f->tid = tid;
-    f->ns = ns;
+    tl_finding *f = must(malloc(sizeof *f));
+    tl__finding_start(f, TL_FIND_LOCK_ORDER, tid, ns);
     f->total = n;
     f->nsteps = n < TL_FIND_MAX_STEPS ? n : TL_FIND_MAX_STEPS;
     for (uint32_t i = 0; i < f->nsteps; i++) fill_step(&f->steps[i], &edges[eidx[i]], ecombo[i]);

@@ -19,10 +19,8 @@
  * while the program has a signal handler (it may post), and any doubt
  * from lost events.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tl_detect_int.h"
 
@@ -106,12 +104,7 @@ static void step_of(tl_fstep *s, uint32_t tid, uint32_t prev) {
 
 static void report_deadlock(uint32_t n, uint32_t tid, uint64_t ns) {
     tl_finding *f = &scratch;
-    memset(f, 0, sizeof *f);
-    f->kind = TL_FIND_DEADLOCK;
-    f->id = tl__finding_id();
-    f->count = 1;
-    f->tid = tid;
-    f->ns = ns;
+    tl__finding_start(f, TL_FIND_DEADLOCK, tid, ns);
     f->total = n;
     f->nsteps = n < TL_FIND_MAX_STEPS ? n : TL_FIND_MAX_STEPS;
     for (uint32_t i = 0; i < f->nsteps; i++) {
@@ -156,19 +149,6 @@ void tl__waitfor_blocked(uint32_t tid, uint64_t ns) {
     }
 }
 
-/* Threads the kernel counts in this process (0: unknown). */
-static long kernel_threads(void) {
-    char buf[2048];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    buf[n] = 0;
-    const char *p = strstr(buf, "\nThreads:");
-    return p ? strtol(p + 9, NULL, 10) : 0;
-}
-
 static int hang_state(const dthread *t) {
     if (t->timed) return 0;
     switch ((dstate)t->state) {
@@ -204,7 +184,7 @@ void tl__waitfor_tick(uint64_t now_ns) {
     /* The writer, and a main thread that called pthread_exit (the kernel
      * keeps the group leader until the process ends), are not traced. */
     long expect = (long)live + 1 + (tl__main_ended() ? 1 : 0);
-    if (kernel_threads() != expect) return;
+    if (tl__kernel_threads() != expect) return;
     /* A signal handler may post a semaphore (async-signal-safe) and end a
      * sem_wait: with one installed, a semaphore wait is not a hang. */
     int sem_waits = 0;
@@ -215,12 +195,7 @@ void tl__waitfor_tick(uint64_t now_ns) {
     if (sem_waits && tl__program_handles_signals()) return;
     hang_reported = 1;
     tl_finding *f = &scratch;
-    memset(f, 0, sizeof *f);
-    f->kind = TL_FIND_HANG;
-    f->id = tl__finding_id();
-    f->count = 1;
-    f->tid = 1;
-    f->ns = now_ns;
+    tl__finding_start(f, TL_FIND_HANG, 1, now_ns);
     f->hang_ns = now_ns - quiet;
     for (uint32_t i = 1; i < nt; i++) {
         const dthread *t = tl__d_thread(i);

@@ -274,16 +274,7 @@ static void cycle(int final) {
  * kernel, so threads we never saw (thrd_create, timer threads) keep it
  * going; the ended main thread still counts until the process ends. */
 static int alone(void) {
-    if (!tl__main_ended()) return 0;
-    char buf[2048];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    buf[n] = 0;
-    const char *p = strstr(buf, "\nThreads:");
-    return p && strtol(p + 9, NULL, 10) <= 2;
+    return tl__main_ended() && tl__kernel_threads() <= 2;
 }
 
 static void *writer_main(void *arg) {
