@@ -258,12 +258,6 @@ static void check_release(uint32_t tid, uint64_t ns, const tl_event *e, dobj *o)
         misuse(tid, ns, MU_UNLOCK, e->obj, 0, e, NULL, "unlock of a %s not held", kind_text(o));
 }
 
-/* Locks whose unlock does not check the caller: a normal mutex, a spinlock
- * (error-checking and recursive mutexes answer EPERM). */
-static int releases_any(const dobj *o) {
-    return o->kind == TL_OBJ_SPIN || (o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_NORMAL);
-}
-
 static const char *lock_call(const dobj *o, unsigned mode) {
     if (o->kind == TL_OBJ_SPIN) return "pthread_spin_lock";
     if (o->kind == TL_OBJ_RWLOCK) return mode == TL_MODE_READ ? "pthread_rwlock_rdlock" : "pthread_rwlock_wrlock";
@@ -363,7 +357,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t, in
         break;
     case TL_EV_LOCK_RELEASE:
         check_release(tid, ns, e, o);
-        if (o->owner && o->owner != tid && releases_any(o)) {
+        if (o->owner && o->owner != tid && tl__unlock_unchecked(o->kind, o->subkind)) {
             /* glibc unlocks it for whoever asks: the owner holds it no more. */
             uint32_t owner = o->owner;
             dheld *h = tl__d_held(tl__d_thread(owner), e->obj);
@@ -470,7 +464,6 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     if (TL_UNLIKELY(e->flags & TL_EVF_GAP)) {
         /* Lost events may have released anything: believe nothing held. */
         t->nheld = 0;
-        t->inexact = 1;
         inexact = 1;
     }
     /* Anything a thread records but the start of a wait means it runs. */
@@ -488,10 +481,9 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
         if (e->arg) tl__d_thread((uint32_t)e->arg)->detached = 1;
         break;
     case TL_EV_OBJ_DESTROY:
-        /* The preload checked before the real destroy (DESTROY_CHECK); its
-         * other closes are memory reused for another kind, not a destroy. */
-        if (!(e->flags & TL_EVF_PC) || (e->flags & TL_EVF_REINIT))
-            check_idle(tid, ns, e, e->obj, (e->flags & TL_EVF_REINIT) != 0);
+        /* A destroy was checked at its DESTROY_CHECK; an init over a live
+         * object is checked here (other closes are memory reused). */
+        if (e->flags & TL_EVF_REINIT) check_idle(tid, ns, e, e->obj, 1);
         break;
     case TL_EV_DESTROY_CHECK:
         check_idle(tid, ns, e, e->obj, 0);
@@ -534,8 +526,7 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     }
 }
 
-void tl__detect_dropped(uint32_t tid) {
-    tl__d_thread(tid)->inexact = 1;
+void tl__detect_dropped(void) {
     inexact = 1;
 }
 

@@ -13,8 +13,9 @@
 
 /* Every event, after tl_tracks drew it (ns as drawn). */
 TL_INTERNAL void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e);
-/* Events of tid were lost: its holds are no longer known exactly. */
-TL_INTERNAL void tl__detect_dropped(uint32_t tid);
+/* Events were lost: holds are no longer known exactly (no more findings
+ * that rest on them). */
+TL_INTERNAL void tl__detect_dropped(void);
 /* Once per writer cycle, all published events processed: the watchdog. */
 TL_INTERNAL void tl__detect_tick(uint64_t now_ns);
 /* At the end of the trace: final repeat counts. */

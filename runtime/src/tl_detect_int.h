@@ -24,7 +24,7 @@ typedef struct dheld {
 
 typedef struct dthread {
     uint8_t seen, ended, state, timed, mode;
-    uint8_t detached, joined, inexact; /* inexact: events were lost */
+    uint8_t detached, joined;
     uint32_t wait_on;    /* the object waited on, or the joined thread */
     uint32_t cond_mutex; /* in a cond wait: its mutex */
     uint64_t since;      /* the wait began */

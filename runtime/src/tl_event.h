@@ -45,8 +45,8 @@
     /* an object was destroyed. obj; flags: TL_EVF_REINIT when the program     \
        initialized its memory again without destroying it. */                  \
     X(OBJ_DESTROY, 1)                                                          \
-    /* before a real destroy whose success is recorded after it (OBJ_DESTROY): \
-       the detectors check the object is idle. obj. */                         \
+    /* before every real destroy (OBJ_DESTROY follows, before or after the     \
+       real call): the detectors check the object is idle. obj. */             \
     X(DESTROY_CHECK, 1)                                                        \
     /* a traced call returned an error that is not one of its ordinary         \
        outcomes (EBUSY of a trylock, ETIMEDOUT of a timed wait, ...).          \

@@ -333,13 +333,22 @@ static inline int tl__cond_relocked(unsigned rc) {
     return rc == 0 || rc == ETIMEDOUT || rc == ECANCELED || rc == EOWNERDEAD;
 }
 
+/* Does unlocking this lock release it whoever asks? glibc's normal mutexes
+ * and spinlocks do not check the caller (error-checking and recursive
+ * mutexes answer EPERM, and rwlocks are left to their own devices). */
+static inline int tl__unlock_unchecked(unsigned obj_kind, unsigned subkind) {
+    return obj_kind == TL_OBJ_SPIN || (obj_kind == TL_OBJ_MUTEX && subkind == TL_MUTEX_NORMAL);
+}
+
 /* For the destroy wrappers: OBJ_DESTROY is recorded before the real destroy
  * (once destroyed, the address may be re-initialized by another thread,
  * whose OBJ_INIT must come after it); an object that never registered has
  * nothing to close. */
 static inline void tl__obj_destroying(uint32_t *idp, const tl_site *site) {
     uint32_t id = __atomic_load_n(idp, __ATOMIC_ACQUIRE);
-    if (id != 0 && id != TL_ID_PENDING) tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
+    if (id == 0 || id == TL_ID_PENDING) return;
+    tl__record(TL_EV_DESTROY_CHECK, id, 0, 0, 0, site);
+    tl__record(TL_EV_OBJ_DESTROY, id, 0, 0, 0, site);
 }
 
 /* After the real destroy: the id is forgotten whatever it returned (the

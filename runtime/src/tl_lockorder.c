@@ -57,7 +57,7 @@ static int full_warned;
 /* DFS scratch: visited (lock, mode) marks by generation, and the path. */
 static uint32_t *vis_gen;
 static uint8_t *vis_bits;
-static uint32_t capvis, gen;
+static uint32_t gen; /* vis_gen and vis_bits have capadj entries */
 typedef struct frame {
     uint32_t node;
     uint8_t am;       /* the mode the node was reached in (wanted in) */
@@ -91,7 +91,7 @@ static void ensure_adj(uint32_t id) {
     memset(adj + capadj, 0, (cap - capadj) * sizeof *adj);
     memset(vis_gen + capadj, 0, (cap - capadj) * sizeof *vis_gen);
     memset(vis_bits + capadj, 0, cap - capadj);
-    capadj = capvis = cap;
+    capadj = cap;
 }
 
 static uint32_t *map_slot(uint32_t from, uint32_t to) {
@@ -145,7 +145,7 @@ static int visited(uint32_t node, unsigned am) {
  * of the stack then names the edge and combination of step i (0: none). */
 static uint32_t find_path(uint32_t from, uint32_t to, unsigned h0, unsigned a0) {
     if (++gen == 0) {
-        memset(vis_gen, 0, capvis * sizeof *vis_gen);
+        memset(vis_gen, 0, capadj * sizeof *vis_gen);
         gen = 1;
     }
     if (capstack == 0) {
@@ -285,6 +285,6 @@ void tl__lockorder_reset(void) {
     free(vis_bits);
     free(stack);
     cycles = NULL, edges = NULL, emap = NULL, adj = NULL, vis_gen = NULL, vis_bits = NULL, stack = NULL;
-    ncycles = capcycles = nedges = capedges = capmap = capadj = capvis = gen = capstack = 0;
+    ncycles = capcycles = nedges = capedges = capmap = capadj = gen = capstack = 0;
     full_warned = 0;
 }

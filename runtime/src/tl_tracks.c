@@ -577,8 +577,7 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_eve
 static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, const tl_event *e) {
     /* A normal mutex or a spinlock is unlocked for whoever asks (misuse, and
      * the detectors say so): the owner's hold ends here. */
-    if (o->owner && o->owner != tid &&
-        (o->kind == TL_OBJ_SPIN || (o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_NORMAL))) {
+    if (o->owner && o->owner != tid && tl__unlock_unchecked(o->kind, o->subkind)) {
         hold_e(o->owner, ns, o, o->hold, e);
         o->owner = 0, o->depth = 0;
         o->last_release = (token){tid, ns};

@@ -31,7 +31,6 @@ static uint32_t *path_it;
 static uint32_t cappath;
 static int hang_reported;
 static uint8_t *in_deadlock; /* threads already reported in a deadlock */
-static uint32_t capdl;
 static tl_finding scratch;
 
 static void *must(void *p) {
@@ -47,7 +46,7 @@ static void ensure(uint32_t n) {
     in_deadlock = must(realloc(in_deadlock, cap));
     memset(vis + capvis, 0, (cap - capvis) * sizeof *vis);
     memset(in_deadlock + capvis, 0, cap - capvis);
-    capvis = capdl = cap;
+    capvis = cap;
 }
 
 /* Does thread tid's current wait count for the graph? Relocking an
@@ -229,6 +228,6 @@ void tl__waitfor_reset(void) {
     free(path);
     free(path_it);
     vis = NULL, in_deadlock = NULL, path = NULL, path_it = NULL;
-    capvis = capdl = cappath = gen = 0;
+    capvis = cappath = gen = 0;
     hang_reported = 0;
 }

@@ -217,7 +217,7 @@ static void settle(void) {
         uint64_t d = atomic_load_explicit(&a->rec->dropped, memory_order_relaxed);
         if (d > a->dropped_seen) {
             tl__tracks_dropped(a->id, d - a->dropped_seen);
-            tl__detect_dropped(a->id);
+            tl__detect_dropped();
             atomic_fetch_add_explicit(&W.st_dropped, d - a->dropped_seen, memory_order_relaxed);
             a->dropped_seen = d;
         }
