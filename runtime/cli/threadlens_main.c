@@ -1,12 +1,12 @@
 /*
  * threadlens — the command. Subcommands live with the part they drive; this
  * file only dispatches: report and view are the viewer's (viewer/src/report,
- * viewer/src/gui); run is tl_run.c. cc arrives with its issue and says so
- * plainly until then.
+ * viewer/src/gui); run is tl_run.c, cc is tl_cc.c.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "tl_cc.h"
 #include "tl_internal.h"
 #include "tl_run.h"
 #include "tv_app.h"
@@ -20,7 +20,8 @@ static int usage(FILE *f) {
             "  options               list the THREADLENS_* environment options and defaults\n"
             "  version               print the version\n"
             "  run [-o FILE] PROG    trace an unmodified, dynamically linked program\n"
-            "  cc [ARGS]             compile with race instrumentation (not available yet)\n"
+            "  cc [COMPILER ARGS]    compile and link C with data race detection\n"
+            "                        ('threadlens cc --help' for more)\n"
             "  report [--json] FILE  threads, locks, findings and statistics of a trace\n"
             "  view FILE             open the timeline viewer (--screenshot OUT.png: headless;\n"
             "                        'threadlens view --help' for more)\n"
@@ -46,11 +47,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "report")) return tv_report_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "view")) return tv_view_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return tl_run_main(argc - 1, argv + 1);
-    if (!strcmp(cmd, "cc")) {
-        fprintf(stderr, "threadlens: '%s' is not available in this version yet; "
-                        "link your program with libthreadlens and use the tl_* API\n", cmd);
-        return 2;
-    }
+    if (!strcmp(cmd, "cc")) return tl_cc_main(argc - 1, argv + 1);
     fprintf(stderr, "threadlens: unknown command '%s' (try 'threadlens --help')\n", cmd);
     return 2;
 }

@@ -21,11 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tl_libdir.h"
 #include "tl_run.h"
-
-#ifndef TL_BIN_TO_LIB
-#define TL_BIN_TO_LIB "../lib" /* CMake passes the install layout's bin→lib path */
-#endif
 
 #define RUN_USAGE "usage: threadlens run [-o FILE] [--] PROG [ARGS...]"
 #define PRELOAD_NAME "libthreadlens_preload.so"
@@ -261,26 +258,17 @@ static int check_preload_name(const char *path) {
                 path);
 }
 
-/* THREADLENS_PRELOAD, else next to this program: bin/../lib in a build tree,
- * the install layout's bin→lib path in an installed one. */
+/* THREADLENS_PRELOAD, else next to this program (tl_libdir.c). */
 static int find_preload(run_job *j) {
     const char *env = getenv("THREADLENS_PRELOAD");
     if (env && *env) {
         if (resolve_file(env, j->preload) == 0) return check_preload_name(j->preload);
         return fail(2, "cannot find " PRELOAD_NAME " (looked in %s, from THREADLENS_PRELOAD)", env);
     }
-    char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
-    if (!realpath("/proc/self/exe", dir))
-        return fail(2, "cannot find " PRELOAD_NAME " (/proc/self/exe: %s)", strerror(errno));
-    *strrchr(dir, '/') = 0; /* realpath's answer is absolute */
-    int na = snprintf(a, sizeof a, "%s/../lib/" PRELOAD_NAME, dir);
-    int nb = snprintf(b, sizeof b, "%s/" TL_BIN_TO_LIB "/" PRELOAD_NAME, dir);
-    if (na > 0 && (size_t)na < sizeof a && resolve_file(a, j->preload) == 0)
+    char looked[2 * PATH_MAX + 8];
+    if (tl_cli_find_lib(PRELOAD_NAME, j->preload, looked, sizeof looked) == 0)
         return check_preload_name(j->preload);
-    if (nb > 0 && (size_t)nb < sizeof b && resolve_file(b, j->preload) == 0)
-        return check_preload_name(j->preload);
-    if (!strcmp(a, b)) return fail(2, "cannot find " PRELOAD_NAME " (looked in %s)", a);
-    return fail(2, "cannot find " PRELOAD_NAME " (looked in %s and %s)", a, b);
+    return fail(2, "cannot find " PRELOAD_NAME " (looked in %s)", looked);
 }
 
 /* ---- the trace path --------------------------------------------------------- */

@@ -21,6 +21,7 @@
 #define THREADLENS_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <time.h>
@@ -260,6 +261,48 @@ TL_API void tl_counter_at(const char *name, double value, const tl_site *site);
 /* Returns a copy of s that lives until exit; equal strings give one pointer.
  * Allocates and locks: call it once per name, not per event. NULL on ENOMEM. */
 TL_API const char *tl_intern(const char *s);
+
+/* ---- data races ----------------------------------------------------------- */
+
+/* Annotations for code not built with `threadlens cc`: tell the race detector
+ * that the calling thread reads or writes size bytes at addr, here. Two
+ * accesses to a byte, at least one a write, by threads that no lock,
+ * join, semaphore, condition, barrier or atomic orders, are a data race:
+ * reported on stderr and in the trace. The first call turns detection on
+ * (THREADLENS_RACES=0 keeps it off); lock-free, never allocates afterwards. */
+TL_API void tl_read_at(const volatile void *addr, size_t size, const tl_site *site);
+TL_API void tl_write_at(const volatile void *addr, size_t size, const tl_site *site);
+/* Names the memory [addr, addr+size) in race reports ("balance"): globals
+ * are named from the program's symbols anyway; heap memory is not. */
+TL_API void tl_name_var(const volatile void *addr, size_t size, const char *name);
+
+#define tl_read(addr, size) tl_read_at((addr), (size), TL_SITE)
+#define tl_write(addr, size) tl_write_at((addr), (size), TL_SITE)
+
+/* A shared variable at file scope whose every access is checked:
+ *     TL_SHARED(int, balance);           (zero-initialized)
+ *     tl_set(balance, tl_get(balance) + 1);
+ * tl_get and tl_set work on any lvalue (struct fields, array elements, heap
+ * memory) and annotate the access with the line they are on. */
+#if defined(__GNUC__)
+#define TL_SHARED(type, name)                                                  \
+    type name;                                                                 \
+    __attribute__((constructor)) static void tl__shared_##name(void) {         \
+        tl_name_var(&(name), sizeof(name), #name);                             \
+    }                                                                          \
+    extern type name
+#define tl_get(var)                                                            \
+    (__extension__({                                                           \
+        tl_read(&(var), sizeof(var));                                          \
+        (var);                                                                 \
+    }))
+#define tl_set(var, value)                                                     \
+    (__extension__({                                                           \
+        __typeof__(var) tl__v_ = (value);                                      \
+        tl_write(&(var), sizeof(var));                                         \
+        (var) = tl__v_;                                                        \
+    }))
+#endif
 
 /* ---- control -------------------------------------------------------------- */
 

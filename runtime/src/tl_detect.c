@@ -521,6 +521,7 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
     case TL_EV_THREAD_START: case TL_EV_THREAD_CREATE: case TL_EV_THREAD_NAME:
     case TL_EV_OBJ_INIT: case TL_EV_SEM_POST: case TL_EV_BARRIER_LEAVE: case TL_EV_SLEEP_END:
     case TL_EV_PHASE_BEGIN: case TL_EV_PHASE_END: case TL_EV_MARK: case TL_EV_COUNTER:
+    case TL_EV_FUNC_ENTER: case TL_EV_FUNC_EXIT: case TL_EV_RACE:
     case TL_EV__COUNT:
         break;
     }

@@ -90,6 +90,15 @@
     /* around a sleep. arg (begin): requested ns. */                           \
     X(SLEEP_BEGIN, 0)                                                          \
     X(SLEEP_END, 0)                                                            \
+    /* instrumented code entered a function (THREADLENS_FUNCS). site: a return \
+       address inside it (TL_EVF_PC; names the function); arg: the return     \
+       address into its caller. */                                             \
+    X(FUNC_ENTER, 0)                                                           \
+    /* ... and left the function of the last unmatched FUNC_ENTER. */          \
+    X(FUNC_EXIT, 0)                                                            \
+    /* the race detector found a new pair of racing sites (tl_race.h). arg:   \
+       (tl_race_rec *); the thread is the second accessor. */                  \
+    X(RACE, 0)                                                                 \
     /* the program's own marks. arg: (const char *) name for PHASE_BEGIN,      \
        MARK and COUNTER; val: the counter's double, as bits. */                \
     X(PHASE_BEGIN, 0)                                                          \

@@ -7,6 +7,7 @@
  * Writer thread only; it may allocate and format freely.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,20 @@ enum { ON_DEADLOCK_EXIT = 0, ON_DEADLOCK_ABORT = 1, ON_DEADLOCK_WAIT = 2 };
 
 static uint32_t next_id;
 static int fatal;
+/* Reported per kind, for the exit summary: written by the writer, read
+ * after it has stopped (tl__writer_finish waits for it). */
+static _Atomic uint64_t found[TL_FIND__KINDS];
+
+uint32_t tl__finding_new_id(void) { return ++next_id; }
+
+void tl__finding_counted(tl_finding_kind kind) {
+    if (kind < TL_FIND__KINDS) atomic_fetch_add_explicit(&found[kind], 1, memory_order_relaxed);
+}
 
 void tl__finding_start(tl_finding *f, tl_finding_kind kind, uint32_t tid, uint64_t ns) {
     memset(f, 0, sizeof *f);
     f->kind = kind;
-    f->id = ++next_id;
+    f->id = tl__finding_new_id();
     f->count = 1;
     f->tid = tid;
     f->ns = ns;
@@ -96,6 +106,8 @@ static const char *kind_name(tl_finding_kind k) {
     case TL_FIND_DEADLOCK: return "deadlock";
     case TL_FIND_HANG: return "hang";
     case TL_FIND_MISUSE: return "misuse";
+    case TL_FIND_RACE: return "data race";
+    case TL_FIND__KINDS: break;
     }
     return "finding";
 }
@@ -130,6 +142,8 @@ static void message(const tl_finding *f, sbuf *b) {
         if (f->obj) sb_printf(b, ": %s", obj_l(f->obj).s);
         else if (f->obj_tid) sb_printf(b, ": %s", thread_l(f->obj_tid).s);
         if (f->at.site) sb_printf(b, " at %s", site_l(f->at).s);
+        break;
+    case TL_FIND_RACE: case TL_FIND__KINDS:
         break;
     }
 }
@@ -263,6 +277,8 @@ static void kind_args(const tl_finding *f) {
         if (f->obj_tid) kv_u64("thread", f->obj_tid);
         kv_site("at", f->at);
         if (f->detail[0]) kv_str("detail", f->detail);
+        break;
+    case TL_FIND_RACE: case TL_FIND__KINDS:
         break;
     }
 }
@@ -447,20 +463,27 @@ static void print_report(const tl_finding *f) {
     case TL_FIND_DEADLOCK: deadlock_text(f, &b); break;
     case TL_FIND_HANG: hang_text(f, &b); break;
     case TL_FIND_MISUSE: misuse_text(f, &b); break;
+    case TL_FIND_RACE: case TL_FIND__KINDS: break;
     }
     sb_printf(&b, "%s", RULE);
-    for (size_t off = 0; off < b.len;) {
-        ssize_t w = write(2, b.s + off, b.len - off);
+    tl__finding_stderr(b.s, b.len);
+    free(b.s);
+}
+
+void tl__finding_stderr(const char *text, size_t len) {
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(2, text + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) break;
         off += (size_t)w;
     }
-    free(b.s);
 }
 
 /* ---- entry points ----------------------------------------------------------------- */
 
 void tl__finding_report(const tl_finding *f) {
     if (!f->nsteps && f->kind != TL_FIND_MISUSE) return;
+    tl__finding_counted(f->kind);
     /* At or after everything written so far: the waits it names are open. */
     uint64_t now = tl__tracks_now();
     uint64_t ns = f->kind == TL_FIND_DEADLOCK || f->kind == TL_FIND_HANG ? (now > f->ns ? now : f->ns) : f->ns;
@@ -474,6 +497,26 @@ void tl__finding_report(const tl_finding *f) {
 
 void tl__finding_recount(const tl_finding *f) {
     write_event(f, tl__tracks_now());
+}
+
+void tl__finding_summary(char *out, size_t cap) {
+    /* Singular and plural, in the order a reader fixes them: races first. */
+    static const struct { tl_finding_kind k; const char *one, *many; } names[] = {
+        {TL_FIND_RACE, "data race", "data races"},
+        {TL_FIND_DEADLOCK, "deadlock", "deadlocks"},
+        {TL_FIND_HANG, "hang", "hangs"},
+        {TL_FIND_LOCK_ORDER, "lock order inversion", "lock order inversions"},
+        {TL_FIND_MISUSE, "misuse", "misuses"},
+    };
+    size_t n = 0;
+    if (cap) out[0] = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        uint64_t c = atomic_load_explicit(&found[names[i].k], memory_order_relaxed);
+        if (!c || n >= cap) continue;
+        int k = snprintf(out + n, cap - n, "%s%llu %s", n ? ", " : "; found ",
+                         (unsigned long long)c, c == 1 ? names[i].one : names[i].many);
+        if (k > 0) n += (size_t)k < cap - n ? (size_t)k : cap - n - 1;
+    }
 }
 
 void tl__finding_end(void) {

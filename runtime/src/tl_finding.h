@@ -2,7 +2,9 @@
  * tl_finding.h — what the detectors found, as plain structs, and the one
  * module that renders them: an event in the trace (docs/trace-format.md,
  * "Finding events") and a report on stderr in the layout users know from
- * TSan and lockdep. Detectors never print or write JSON themselves.
+ * TSan and lockdep. Detectors never print or write JSON themselves. (Data
+ * races have their own renderer, tl_racereport.c: their records come from
+ * the race detector, not from these structs; ids and counts are shared.)
  *
  * Writer thread only.
  */
@@ -15,7 +17,9 @@ typedef enum tl_finding_kind {
     TL_FIND_LOCK_ORDER,
     TL_FIND_DEADLOCK,
     TL_FIND_HANG,
-    TL_FIND_MISUSE
+    TL_FIND_MISUSE,
+    TL_FIND_RACE, /* rendered by tl_racereport.c; here only counted and named */
+    TL_FIND__KINDS
 } tl_finding_kind;
 
 /* A site as recorded: a tl_site *, or a return address with TL_EVF_PC. */
@@ -71,6 +75,17 @@ TL_INTERNAL void tl__finding_start(tl_finding *f, tl_finding_kind kind, uint32_t
 TL_INTERNAL void tl__finding_report(const tl_finding *f);
 /* A later event with f's id and its new count (no stderr). */
 TL_INTERNAL void tl__finding_recount(const tl_finding *f);
+
+/* A new finding id (tl__finding_start takes one too): ids are unique across
+ * every kind, races included. */
+TL_INTERNAL uint32_t tl__finding_new_id(void);
+/* Counts a finding rendered elsewhere (a data race) for the exit summary. */
+TL_INTERNAL void tl__finding_counted(tl_finding_kind kind);
+/* "; found 1 data race, 2 lock order inversions" for the exit summary, or ""
+ * when nothing was found. Any thread, once the writer has stopped. */
+TL_INTERNAL void tl__finding_summary(char *out, size_t cap);
+/* Writes a whole report block to stderr (one write where it fits). */
+TL_INTERNAL void tl__finding_stderr(const char *text, size_t len);
 
 /* After a deadlock or hang: 1 once the process is to end (THREADLENS_ON_DEADLOCK
  * exit or abort); the writer then closes the trace and calls tl__finding_end. */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tl_finding.h"
 #include "tl_internal.h"
 
 TL_INTERNAL tl_global tl__g;
@@ -207,8 +208,10 @@ static void print_summary(void) {
     if (st.dropped)
         snprintf(dropped, sizeof dropped, ", %llu DROPPED (full buffers: raise THREADLENS_BUFFER_EVENTS; or recorded inside signal handlers)",
                  (unsigned long long)st.dropped);
-    tl__warn("%u threads, %llu events%s, %.1f MB -> %s (open in ui.perfetto.dev)", st.threads,
-             (unsigned long long)st.events, dropped, (double)st.bytes / 1e6, tl__g.path);
+    char found[192];
+    tl__finding_summary(found, sizeof found);
+    tl__warn("%u threads, %llu events%s, %.1f MB -> %s (open in ui.perfetto.dev)%s", st.threads,
+             (unsigned long long)st.events, dropped, (double)st.bytes / 1e6, tl__g.path, found);
 }
 
 /* Polls (this may run in a signal handler) until another thread's finish

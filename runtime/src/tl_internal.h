@@ -135,6 +135,10 @@ typedef struct tl_thread_rec {
     /* Immutable names swapped whole: the writer reads them without a lock,
      * so a signal landing on a renaming thread cannot block it. */
     _Atomic(struct tl_name *) name;
+    /* The race detector's state of this thread (tl_race_int.h), made when
+     * the thread is created or first checks an access while detection is
+     * on. Written before the thread runs or by the thread itself. */
+    struct tl_rthread *race;
 } tl_thread_rec;
 
 /* A thread name. Replaced names stay allocated (the writer may be reading
@@ -250,6 +254,12 @@ TL_INTERNAL int tl__ring_wait_room(tl_thread_rec *t);
 TL_INTERNAL void tl__writer_kick(void);
 extern TL_INTERNAL _Atomic int tl__writer_sleeping;
 
+/* The race detector (tl_race.h): while it is on, every sync event (and
+ * sleep) feeds its clocks, whether or not the event fits in the ring. */
+extern TL_INTERNAL _Atomic int tl__race_on;
+TL_INTERNAL void tl__hb_event(tl_thread_rec *t, unsigned kind, uint32_t obj, uint64_t arg,
+                              unsigned aux, unsigned flags, uint64_t site);
+
 /* Appends one event to the calling thread's ring. Never blocks on a lock and
  * never allocates; when the ring stays full it drops the event and counts
  * it. Sync kinds take their sequence number here, after the room check, so
@@ -257,6 +267,9 @@ extern TL_INTERNAL _Atomic int tl__writer_sleeping;
 static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
                                  uint64_t arg, unsigned aux, unsigned flags,
                                  uint64_t site, uint64_t val) {
+    if (TL_UNLIKELY(atomic_load_explicit(&tl__race_on, memory_order_relaxed)) &&
+        (tl__kind_is_sync(kind) || kind == TL_EV_SLEEP_BEGIN || kind == TL_EV_SLEEP_END))
+        tl__hb_event(t, kind, obj, arg, aux, flags, site);
     if (TL_UNLIKELY(t->in_record)) { /* a signal handler interrupted us */
         atomic_fetch_add_explicit(&t->dropped, 1, memory_order_relaxed);
         t->gap = 1;

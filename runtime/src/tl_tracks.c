@@ -6,8 +6,10 @@
  *   (B/E would be simpler to stream, but the DevTools trace engine matches
  *   B/E with one stack for all threads and rejects interleaved threads.)
  *   The innermost slice is always the thread's state (running, waiting for
- *   L, ...); program phases are its parents, and a phase boundary cuts the
- *   state slice so the two always nest. Slices open longer than a flush
+ *   L, ...); program phases and (code built with `threadlens cc`) the
+ *   functions it is in are its parents, one stack of levels: a boundary of
+ *   a level cuts the levels inside it and the state slice, so they always
+ *   nest, whatever order phases and calls end in. Slices open longer than a flush
  *   interval are cut at each flush (tl__tracks_cut) and continue in a new
  *   piece, so a killed process's file still shows what every thread was
  *   doing up to the last flush.
@@ -26,10 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tl_racereport.h"
 #include "tl_symbolize.h"
 #include "tl_tracks.h"
 
 #define MAX_PHASES 128 /* deeper phases are counted, not drawn (Perfetto stops at 512) */
+#define MAX_LEVELS 256 /* phases and functions; deeper calls are counted, not drawn */
 #define ESC_NAME (TL_NAME_MAX * 6 + 1)
 #define SEM_TOKENS 64
 
@@ -46,8 +50,10 @@ typedef struct open_slice {
     uint8_t cont;       /* a piece after a cut */
 } open_slice;
 
+/* A level above the state slice: a program phase or a function call. */
 typedef struct phase {
-    const char *name;   /* the program's string (kept by pointer) */
+    const char *jname;  /* escaped name, in the text cache */
+    uint8_t func;       /* a function (cat "function"), else a phase */
     open_slice s;
 } phase;
 
@@ -58,8 +64,10 @@ typedef struct wthread {
     char sname[ESC_NAME + 32]; /* escaped name of the open state slice */
     open_slice st;             /* the open state slice */
     char jname[ESC_NAME];      /* escaped thread name */
-    phase *phases;             /* MAX_PHASES entries, allocated on first use */
-    int depth, skipped;
+    phase *phases;             /* levels, outermost first; grown on use */
+    int depth, cap_levels;
+    int nphases;               /* levels that are phases */
+    int skipped, fskipped;     /* phases / calls past the limits, not drawn */
     uint32_t created_by;       /* pending create flow */
     uint64_t create_ns;
     uint32_t woken_tid;        /* cond: who signalled this waiter */
@@ -107,7 +115,7 @@ static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
  * by pointer), call sites ("file:line", or a symbolized return address) and
  * the names the writer gives objects (keyed by their registry record) are
  * made and escaped once, not on every event. Open addressing; never shrinks. */
-enum { TXT_NAME, TXT_SITE, TXT_PC, TXT_OBJ };
+enum { TXT_NAME, TXT_SITE, TXT_PC, TXT_OBJ, TXT_FUNC };
 
 /* A name for an object registered by the preload, which knows only its
  * address and maybe where it was initialized: the variable holding it
@@ -128,6 +136,22 @@ static void obj_auto_name(const tl_obj *r, char *out, size_t cap) {
     }
     snprintf(out, cap, "%s #%u", kind, r->id);
 }
+/* The function in a symbolized return address (tl__sym_pc's formats), in
+ * place: "worker" from "/abs/prog.c:12 (worker)" or "worker+0x1a (prog)";
+ * a module offset or a raw address stays whole. */
+static const char *func_of_label(char *label) {
+    size_t n = strlen(label);
+    char *open = strrchr(label, '(');
+    if (!open || open == label || open[-1] != ' ' || !n || label[n - 1] != ')') return label;
+    char *plus = strstr(label, "+0x");
+    if (plus && plus < open) { /* "sym+0x1a (module)" */
+        *plus = 0;
+        return label;
+    }
+    label[n - 1] = 0; /* "file:line (func)" */
+    return open + 1;
+}
+
 typedef struct text { uint64_t key; uint32_t kind, len; char *s; } text;
 static text *texts;
 static size_t ntexts, captexts;
@@ -140,6 +164,10 @@ static void text_make(text *t, uint64_t key, uint32_t kind) {
         char raw[512];
         tl__sym_pc(key, raw, sizeof raw);
         tl__json_escape(buf, sizeof buf, raw);
+    } else if (kind == TXT_FUNC) {
+        char raw[512];
+        tl__sym_pc(key, raw, sizeof raw);
+        tl__json_escape(buf, sizeof buf, func_of_label(raw));
     } else if (kind == TXT_OBJ) {
         char raw[TL_NAME_MAX];
         obj_auto_name((const tl_obj *)(uintptr_t)key, raw, sizeof raw);
@@ -421,41 +449,93 @@ static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
 }
 
 static void phase_x(uint32_t tid, uint64_t end, const phase *p) {
-    slice_x(tid, end, "phase", name_text(p->name)->s, &p->s);
+    slice_x(tid, end, p->func ? "function" : "phase", p->jname, &p->s);
+}
+
+/* Opens a level inside the others; 0 when the stack is full. */
+static int level_push(uint32_t tid, uint64_t ns, const char *jname, int func, open_slice o) {
+    wthread *t = thr(tid);
+    if (t->depth >= MAX_LEVELS) return 0;
+    if (t->depth == t->cap_levels) {
+        int cap = t->cap_levels ? 2 * t->cap_levels : 16;
+        phase *p = realloc(t->phases, (size_t)cap * sizeof *p);
+        if (!p) tl__die("out of memory in the trace writer");
+        t->phases = p, t->cap_levels = cap;
+    }
+    state_close(tid, ns);
+    o.start = ns;
+    t->phases[t->depth++] = (phase){jname, (uint8_t)func, o};
+    t->nphases += !func;
+    state_continue(t, ns);
+    return 1;
+}
+
+/* Ends level k. Levels inside it end too and go on as new pieces after it,
+ * so that everything still nests (a phase ended inside a call it began
+ * outside of, a call that returns inside a phase it began). Slices that end
+ * together are written outermost first: Perfetto breaks a tie of equal
+ * start and duration by file order, the first becoming the parent. */
+static void level_pop(uint32_t tid, uint64_t ns, int k) {
+    wthread *t = thr(tid);
+    for (int i = k; i < t->depth; i++) phase_x(tid, ns, &t->phases[i]);
+    state_close(tid, ns);
+    t->nphases -= !t->phases[k].func;
+    for (int i = k + 1; i < t->depth; i++) {
+        t->phases[i - 1] = t->phases[i];
+        t->phases[i - 1].s = (open_slice){ns, 0, 0, 0, 1};
+    }
+    t->depth--;
+    state_continue(t, ns);
+}
+
+/* The innermost open level of that kind, -1 when none. */
+static int level_find(const wthread *t, int func) {
+    for (int i = t->depth - 1; i >= 0; i--)
+        if (t->phases[i].func == func) return i;
+    return -1;
 }
 
 static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
     wthread *t = thr(tid);
-    if (!t->phases && !(t->phases = calloc(MAX_PHASES, sizeof *t->phases)))
-        tl__die("out of memory in the trace writer");
-    if (t->depth >= MAX_PHASES) {
-        t->skipped++;
-        return;
-    }
-    state_close(tid, ns);
-    t->phases[t->depth++] = (phase){(const char *)(uintptr_t)e->arg, opening(ns, e, 0)};
-    state_continue(t, ns);
+    const char *jname = name_text((const char *)(uintptr_t)e->arg)->s;
+    if (t->nphases >= MAX_PHASES || !level_push(tid, ns, jname, 0, opening(ns, e, 0)))
+        thr(tid)->skipped++;
 }
 
-/* Slices that end together are written outermost first: Perfetto breaks a
- * tie of equal start and duration by file order, the first becoming the
- * parent. */
 static void phase_end(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
     if (t->skipped) {
         t->skipped--;
         return;
     }
-    if (t->depth == 0) return; /* an end without a begin: nothing to close */
-    phase_x(tid, ns, &t->phases[--t->depth]);
-    state_close(tid, ns);
-    state_continue(t, ns);
+    int k = level_find(t, 0);
+    if (k >= 0) level_pop(tid, ns, k); /* an end without a begin: nothing to close */
+}
+
+/* A call of instrumented code: named after the function the return address
+ * e->site is in, args.at its call site (e->arg, the return address into the
+ * caller), none when the caller is the runtime's own thread trampoline. */
+static void func_enter(uint32_t tid, uint64_t ns, const tl_event *e) {
+    const char *jname = text_of(e->site, TXT_FUNC)->s;
+    uint64_t at = tl__racereport_own_pc(e->arg) ? 0 : e->arg;
+    open_slice o = {ns, at, 0, TL_EVF_PC, 0};
+    if (!level_push(tid, ns, jname, 1, o)) thr(tid)->fskipped++;
+}
+
+static void func_exit(uint32_t tid, uint64_t ns) {
+    wthread *t = thr(tid);
+    if (t->fskipped) {
+        t->fskipped--;
+        return;
+    }
+    int k = level_find(t, 1);
+    if (k >= 0) level_pop(tid, ns, k); /* a return from before tracing: ignored */
 }
 
 static void thread_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
     for (int i = 0; i < t->depth; i++) phase_x(tid, ns, &t->phases[i]);
-    t->depth = 0;
+    t->depth = t->nphases = t->skipped = t->fskipped = 0;
     state_close(tid, ns);
     t->state = ST_ENDED;
     t->end_ns = ns;
@@ -468,7 +548,7 @@ void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age) {
     if (!t->state_open && !t->depth) return;
     if (oldest + min_age > ns) return;
     /* Cut every level at once, so the pieces before and after nest; the
-     * outermost first (see phase_end). */
+     * outermost first (see level_pop). */
     for (int i = 0; i < t->depth; i++) {
         phase_x(tid, ns, &t->phases[i]);
         t->phases[i].s = (open_slice){ns, 0, 0, 0, 1};
@@ -966,6 +1046,17 @@ uint64_t tl__tracks_event(uint32_t tid, const tl_event *e) {
         counter(tid, ns, name_text((const char *)(uintptr_t)e->arg)->s, "value", v);
         break;
     }
+    case TL_EV_FUNC_ENTER:
+        ensure_running(tid, ns);
+        func_enter(tid, ns, e);
+        break;
+    case TL_EV_FUNC_EXIT:
+        ensure_running(tid, ns);
+        func_exit(tid, ns);
+        break;
+    case TL_EV_RACE: /* the writer has tl_racereport draw it */
+        ensure_running(tid, ns);
+        break;
     case TL_EV__COUNT:
         break;
     }

@@ -30,6 +30,7 @@
 
 #include "tl_detect.h"
 #include "tl_finding.h"
+#include "tl_racereport.h"
 #include "tl_symbolize.h"
 #include "tl_tracks.h"
 
@@ -140,6 +141,14 @@ static void stage_ring(active *a) {
     for (; a->pos < a->avail; a->pos++) a->stage[a->stage_len++] = a->ring[a->pos & a->mask];
 }
 
+/* One event, in the global order: its trace events, the detectors, and a
+ * race the detector (on the program's threads) announced. */
+static inline void process(uint32_t id, const tl_event *e) {
+    uint64_t ns = tl__tracks_event(id, e);
+    tl__detect_event(id, ns, e);
+    if (TL_UNLIKELY(e->kind == TL_EV_RACE)) tl__racereport_event(id, ns, e);
+}
+
 /* Processes a's local events up to its next sync event, which it queues.
  * Returns the number processed. */
 static uint64_t advance(uint32_t idx) {
@@ -151,7 +160,7 @@ static uint64_t advance(uint32_t idx) {
             heap_push(e->seq, idx);
             break;
         }
-        tl__detect_event(a->id, tl__tracks_event(a->id, e), e);
+        process(a->id, e);
         step(a);
         n++;
     }
@@ -183,7 +192,7 @@ static uint64_t merge(int final) {
         heap_pop();
         active *a = &W.act[top.idx];
         const tl_event *e = peek(a);
-        tl__detect_event(a->id, tl__tracks_event(a->id, e), e);
+        process(a->id, e);
         step(a);
         n++;
         if (top.seq >= W.next_seq) W.next_seq = top.seq + 1;
@@ -311,6 +320,7 @@ static void *writer_main(void *arg) {
     atomic_store_explicit(&W.flush_ack, atomic_load(&W.flush_req), memory_order_release);
     cycle(1);
     tl__detect_close();
+    tl__racereport_close();
     tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),
                      atomic_load(&W.st_dropped));
     tl__out_flush(&W.out);
@@ -345,6 +355,7 @@ int tl__writer_start(const char *path) {
     process_name(name, sizeof name);
     tl__tracks_open(&W.out, tl__g.pid, name);
     tl__detect_reset();
+    tl__racereport_reset();
     tl__out_flush(&W.out);
     W.next_seq = 1;
 

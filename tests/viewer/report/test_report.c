@@ -1,6 +1,7 @@
 /*
  * test_report.c — `threadlens report` on hand-written traces whose figures
- * are known exactly (locks.json, findings.json, foreign.json in this folder).
+ * are known exactly (locks.json, findings.json, races.json, foreign.json in
+ * this folder).
  *
  *   test_report DIR          every fixture check; DIR holds the fixtures
  *   test_report --demo FILE  checks a trace written by tl_demo
@@ -326,9 +327,20 @@ static void test_findings(const char *dir) {
         CHECK_INT(args, "id", 1);
         CHECK_INT(get(args, "first"), "tid", 2);
         CHECK(!strcmp(get_str(get(args, "second"), "op"), "read"));
+        /* the race's own keys, next to args */
+        r = cJSON_GetArrayItem(races, 0);
+        CHECK_INT(r, "id", 1);
+        CHECK_INT(r, "count", 1);
+        CHECK(!strcmp(get_str(r, "addr"), "0x3000"));
+        CHECK_INT(r, "size", 4);
+        CHECK(!strcmp(get_str(r, "variable"), "counter"));
+        CHECK_INT(get(r, "first"), "tid", 2);
+        CHECK(!strcmp(get_str(get(r, "second"), "op"), "read"));
         r = cJSON_GetArrayItem(races, 1);
         CHECK_INT(r, "ts_ns", 12000);
         CHECK_INT(get(r, "args"), "id", 6);
+        CHECK_INT(r, "id", 6);
+        CHECK(cJSON_IsNull(get(r, "variable")));
 
         /* Reported with counts 1 (20 us), 3 (25 us), 2 (30 us): one entry, count 3. */
         const cJSON *lo = get(j, "lock_order");
@@ -436,6 +448,67 @@ static void test_foreign(const char *dir) {
 }
 
 /* ---- findings when the file cannot be re-read: a pipe, a growing file ---- */
+
+/* ---- races.json: data races as the runtime writes them (tl_racereport.c) ---- */
+
+static void test_races(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/races.json", dir);
+    tv_model *m = load(path);
+    CHECK(m);
+    if (!m) return;
+    cJSON *j = report_json(m);
+    CHECK(j);
+    if (j) {
+        check_keys(j);
+        const cJSON *races = get(j, "races");
+        CHECK(cJSON_GetArraySize(races) == 2);
+        /* id 1 reported at 5 us (count 1) and at the end (10 us, count 7):
+         * one entry, where and when the race was, with the final count */
+        const cJSON *r = cJSON_GetArrayItem(races, 0);
+        CHECK_INT(r, "id", 1);
+        CHECK_INT(r, "count", 7);
+        CHECK_INT(r, "ts_ns", 5000);
+        CHECK_INT(r, "tid", 3);
+        CHECK(!strcmp(get_str(r, "addr"), "0x4010"));
+        CHECK_INT(r, "size", 4);
+        CHECK(!strcmp(get_str(r, "variable"), "counter"));
+        CHECK(starts_with(get_str(r, "message"), "data race on counter (4 bytes at 0x4010): write by"));
+        CHECK_INT(get(r, "first"), "tid", 2);
+        CHECK_INT(get(r, "first"), "ts_ns", 2000);
+        CHECK_INT(get(r, "second"), "ts_ns", 5000);
+        CHECK(!strcmp(get_str(get(r, "first"), "op"), "write"));
+        CHECK(!strcmp(get_str(get(r, "first"), "thread"), "worker"));
+        CHECK(list_size(get(r, "first"), "stack") == 2);
+        CHECK(list_size(get(r, "first"), "locks") == 1);
+        CHECK(!strcmp(get_str(get(r, "second"), "at"), "racy.c:11 (worker)"));
+        CHECK_INT(get(r, "args"), "count", 7);
+        /* id 2: no variable name, first time unknown */
+        r = cJSON_GetArrayItem(races, 1);
+        CHECK_INT(r, "id", 2);
+        CHECK_INT(r, "count", 1);
+        CHECK_INT(r, "size", 1);
+        CHECK(cJSON_IsNull(get(r, "variable")));
+        CHECK(cJSON_IsTrue(get(get(r, "first"), "time_unknown")));
+        cJSON_Delete(j);
+    }
+    char *text = report(m, 0);
+    CHECK(text);
+    if (text) {
+        check_text(text, "\nfindings (2)\n");
+        check_text(text, "\ndata race at 5.00 us on thread 3 (worker), reported 7 times\n");
+        check_text(text, "\nvariable counter, address 0x4010, 4 bytes\n");
+        check_text(text, "\nfirst: write by thread 2 (worker) at 2.00 us, racy.c:12 (worker)\n");
+        check_text(text, "\nstack: racy.c:12 (worker) racy.c:40 (main)\nlocks held: m (#1)\n");
+        check_text(text, "\nsecond: read by thread 3 (worker) at 5.00 us, racy.c:11 (worker)\n");
+        check_text(text, "\nlocks held: none\n");
+        check_text(text, "\nonly a sleep separated them: 100 ms in thread 3 (worker) at racy.c:20 (worker)");
+        check_text(text, "\nfirst: write by thread 3 (worker) (time unknown), racy.c:30\n");
+        check_text(text, "\naddress 0x6000, 1 byte\n");
+        free(text);
+    }
+    tv_model_free(m);
+}
 
 /* The text checks of test_findings that need every finding's args. */
 static void check_findings_text(const tv_model *m) {
@@ -828,6 +901,7 @@ int main(int argc, char **argv) {
         test_locks(argv[1]);
         test_truncated(argv[1]);
         test_findings(argv[1]);
+        test_races(argv[1]);
         test_findings_pipe(argv[1]);
         test_live(argv[1]);
         test_samename(argv[1]);

@@ -78,6 +78,9 @@ int tv_rep_findings(tv_rep *r) {
             /* The same finding reported again: keep the latest count. */
             tv_rep_finding *old = &r->findings[at];
             if (f.count > old->count) {
+                /* A race happened where it was first reported; a later
+                 * report only counts its repeats. */
+                if (f.kind == TV_REP_RACE && old->kind == TV_REP_RACE) f.ts = old->ts, f.tid = old->tid;
                 cJSON_Delete(old->args);
                 *old = f;
             } else {

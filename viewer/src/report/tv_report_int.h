@@ -15,7 +15,8 @@
  *   the wait's end.
  * - Findings: instants of cat "finding"; reports sharing (pid, args.id)
  *   collapse into the one with the highest args.count, listed where the
- *   first of them was.
+ *   first of them was. A data race keeps the time and thread of its first
+ *   report (the access; later ones are the final count, written at the end).
  */
 #ifndef TV_REPORT_INT_H
 #define TV_REPORT_INT_H

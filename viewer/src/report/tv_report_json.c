@@ -5,6 +5,7 @@
  * ones in exponent form.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
@@ -111,6 +112,44 @@ static int locks(const tv_rep *r, cJSON *arr) {
     return bad ? -1 : 0;
 }
 
+/* args[key] copied into o under the same key, or null. */
+static int copy_arg(cJSON *o, const cJSON *args, const char *key, int (*ok)(const cJSON *)) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
+    cJSON *c = v && ok(v) ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+    if (!c || !cJSON_AddItemToObject(o, key, c)) {
+        cJSON_Delete(c);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_str(const cJSON *v) { return cJSON_IsString(v) && v->valuestring; }
+static int is_obj(const cJSON *v) { return cJSON_IsObject(v); }
+
+/* A data race's own keys next to the generic ones, so a script need not dig
+ * into args: id, count (the highest reported), addr, size, variable, first,
+ * second (null when the trace lacks them; first and second gain ts_ns). */
+static int race_keys(cJSON *o, const tv_rep_finding *f) {
+    int bad = add_int(o, "id", f->id) | add_int(o, "count", f->count);
+    bad |= copy_arg(o, f->args, "addr", is_str);
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(f->args, "size");
+    if (cJSON_IsNumber(size) && size->valuedouble >= 0 && size->valuedouble <= 9.2e18)
+        bad |= add_int(o, "size", (int64_t)size->valuedouble);
+    else
+        bad |= !cJSON_AddNullToObject(o, "size");
+    bad |= copy_arg(o, f->args, "variable", is_str);
+    static const char *const acc[] = {"first", "second"};
+    for (int i = 0; i < 2; i++) {
+        bad |= copy_arg(o, f->args, acc[i], is_obj);
+        /* its ts (microseconds, as in the trace) in the report's unit too */
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(o, acc[i]);
+        const cJSON *ts = cJSON_IsObject(a) ? cJSON_GetObjectItemCaseSensitive(a, "ts") : NULL;
+        if (cJSON_IsNumber(ts) && fabs(ts->valuedouble) < 9e12)
+            bad |= add_int(a, "ts_ns", llround(ts->valuedouble * 1000));
+    }
+    return bad ? -1 : 0;
+}
+
 static int findings(const tv_rep *r, cJSON *root) {
     cJSON *arr[TV_REP_NKINDS];
     for (int k = 0; k < TV_REP_NKINDS; k++)
@@ -128,6 +167,7 @@ static int findings(const tv_rep *r, cJSON *root) {
         bad |= add_int(o, "pid", f->pid);
         bad |= add_int(o, "tid", f->tid);
         bad |= add_str(o, "message", f->message);
+        if (f->kind == TV_REP_RACE) bad |= race_keys(o, f);
         cJSON *args = cJSON_Duplicate(f->args, 1);
         if (!args || !cJSON_AddItemToObject(o, "args", args)) {
             cJSON_Delete(args);

@@ -179,6 +179,28 @@ static void object_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *o, c
     }
 }
 
+/* One entry of a race's locks: an object id (or a name). */
+static void lock_ref(const tv_rep *r, FILE *f, uint32_t pid, const cJSON *e) {
+    if (cJSON_IsString(e) && e->valuestring) {
+        put(f, e->valuestring);
+        return;
+    }
+    if (!cJSON_IsNumber(e)) {
+        fputs("?", f);
+        return;
+    }
+    const char *name = id_ok(e->valuedouble) ? tv_rep_object_name(r, pid, (int64_t)e->valuedouble) : NULL;
+    if (name) {
+        put(f, name);
+        fputs(" (#", f);
+        put_num(f, e->valuedouble);
+        fputc(')', f);
+    } else {
+        fputs("object #", f);
+        put_num(f, e->valuedouble);
+    }
+}
+
 /* A ts arg: microseconds, like the event's ts. */
 static void ts_ref(FILE *f, const cJSON *o, const char *key) {
     double us;
@@ -208,7 +230,7 @@ static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
     if (num_arg(x->args, "size", &size)) {
         fputs(", ", f);
         put_num(f, size);
-        fputs(" bytes", f);
+        fputs(size == 1 ? " byte" : " bytes", f);
     }
     fputc('\n', f);
     static const char *const acc[] = {"first", "second"};
@@ -220,7 +242,10 @@ static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
         put(f, op ? op : "access");
         fputs(" by ", f);
         thread_ref(r, f, x->pid, a, "tid");
-        ts_ref(f, a, "ts");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "time_unknown")))
+            fputs(" (time unknown)", f);
+        else
+            ts_ref(f, a, "ts");
         site_ref(f, ", ", a, "at");
         fputc('\n', f);
         const cJSON *stack = cJSON_GetObjectItemCaseSensitive(a, "stack"), *e;
@@ -236,6 +261,27 @@ static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
             put(f, stack->valuestring);
             fputc('\n', f);
         }
+        const cJSON *locks = cJSON_GetObjectItemCaseSensitive(a, "locks");
+        if (cJSON_IsArray(locks)) {
+            fputs("      locks held: ", f);
+            if (!cJSON_GetArraySize(locks)) fputs("none", f);
+            int n = 0;
+            cJSON_ArrayForEach(e, locks) {
+                fputs(n++ ? ", " : "", f);
+                lock_ref(r, f, x->pid, e);
+            }
+            fputc('\n', f);
+        }
+    }
+    const cJSON *sl = cJSON_GetObjectItemCaseSensitive(x->args, "sleep");
+    if (cJSON_IsObject(sl)) {
+        double ms;
+        fputs("    only a sleep separated them", f);
+        if (num_arg(sl, "ms", &ms) && fabs(ms) < 9e12) fprintf(f, ": %g ms", ms);
+        fputs(" in ", f);
+        thread_ref(r, f, x->pid, sl, "tid");
+        site_ref(f, " at ", sl, "at");
+        fputs(" (a sleep orders nothing)\n", f);
     }
 }
 
