@@ -21,6 +21,8 @@
 
 #include "tl_race_int.h"
 
+#define TL_RACE_MAX_OBJ_ID (1u << 22) /* the registry's id space (tl_registry.c) */
+
 typedef struct tl_sync {
     tl_spin lock;
     tl_vc c;  /* releases (writers'; phase parity 0 for a barrier) */
@@ -45,7 +47,9 @@ static _Atomic int addr_full_warned;
 int tl__hb_init(void);
 int tl__hb_init(void) {
     if (by_id) return 0;
-    by_id_cap = (uint32_t)tl__g.opt.max_objects * 2 + 1024;
+    /* Ids are never reused: size for every id the registry can hand out
+     * (NORESERVE, so only the pages of ids in use are committed). */
+    by_id_cap = TL_RACE_MAX_OBJ_ID;
     by_id = tl__pages((size_t)by_id_cap * sizeof(*by_id));
     by_addr = tl__pages((size_t)ADDR_SLOTS * sizeof(addr_slot));
     return by_id && by_addr ? 0 : -1;

@@ -342,6 +342,10 @@ void tl__race_slow(tl_rthread *rt, uintptr_t addr, size_t size, int kind, uint64
         tl__race_disable(); /* the trace is finished: nobody would hear of it */
         return;
     }
+    /* A signal handler's accesses while this runs are not checked: they
+     * would spin on the read-set lock this thread may hold, or corrupt its
+     * site table mid-update. */
+    rt->in_hb = 1;
     const uint64_t e = rt->epoch;
     uint64_t mine = 0; /* e with this access's site, computed on first store */
     found f = {0, 0, 0, 0};
@@ -363,6 +367,7 @@ void tl__race_slow(tl_rthread *rt, uintptr_t addr, size_t size, int kind, uint64
         }
     }
     if (f.n) report(rt, &f, addr, size, kind, site, flags);
+    rt->in_hb = 0;
 }
 
 /* From the fast path: an aligned access of ngr whole granules. When they
@@ -384,12 +389,16 @@ void tl__race_grains(tl_rthread *rt, tl_cell *sum, uintptr_t addr, unsigned ngr,
     }
     uint64_t mine = 0, nw, nr, prev;
     int prev_write;
-    if (!step(rt, kind, rt->epoch, &mine, pc, TL_EVF_PC, w, r, &nw, &nr, &prev, &prev_write))
+    rt->in_hb = 1; /* as in tl__race_slow */
+    if (!step(rt, kind, rt->epoch, &mine, pc, TL_EVF_PC, w, r, &nw, &nr, &prev, &prev_write)) {
+        rt->in_hb = 0;
         return;
+    }
     for (i = 0; i < ngr; i++) {
         if (TL_UNLIKELY(!store(&sum[i], kind, w, r, nw, nr, rt->tid))) {
             /* Another thread got there meanwhile: decide byte by byte
              * (granules already stored hold this access and pass). */
+            rt->in_hb = 0;
             tl__race_slow(rt, addr, (size_t)ngr * TL_GRAIN, kind, pc, TL_EVF_PC);
             return;
         }
@@ -398,6 +407,7 @@ void tl__race_grains(tl_rthread *rt, tl_cell *sum, uintptr_t addr, unsigned ngr,
         found f = {addr, ngr * TL_GRAIN, prev, prev_write};
         report(rt, &f, addr, (size_t)ngr * TL_GRAIN, kind, pc, TL_EVF_PC);
     }
+    rt->in_hb = 0;
 }
 
 void tl__race_access(uintptr_t addr, size_t size, int kind, uint64_t site, unsigned flags) {
@@ -412,6 +422,7 @@ static struct {
     tl_spin lock;
     tl_race_rec **recs; /* max_races entries */
     _Atomic uint32_t n;
+    uint32_t reserved; /* records made, some perhaps not yet published */
     struct pair { uint64_t k1, k2; tl_race_rec *rec; } *table;
     uint32_t cap;
     _Atomic uint64_t overflow;
@@ -512,9 +523,13 @@ static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, 
                 break;
             }
         }
-        uint32_t n = atomic_load_explicit(&R.n, memory_order_relaxed);
-        if (!rec && n < tl__g.opt.max_races && (rec = tl__arena_alloc(sizeof *rec)) != NULL) {
+        if (!rec && R.reserved < tl__g.opt.max_races &&
+            (rec = tl__arena_alloc(sizeof *rec)) != NULL) {
+            /* Counted from the start: another thread may find it in the
+             * table before it is filled in and published. */
+            atomic_store_explicit(&rec->count, 1, memory_order_relaxed);
             R.table[i] = (struct pair){k1, k2, rec};
+            R.reserved++;
             fresh = 1;
         }
     }
@@ -536,7 +551,6 @@ static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, 
             rec->sleep_site = rt->sleep_site;
             rec->sleep_flags = rt->sleep_flags;
         }
-        atomic_store_explicit(&rec->count, 1, memory_order_relaxed);
         /* Published whole before the writer can see it, in either way. */
         tl__spin_lock(&R.lock);
         uint32_t n = atomic_load_explicit(&R.n, memory_order_relaxed);

@@ -23,7 +23,10 @@
 
 #include "tl_race_int.h"
 
-#if defined(__SANITIZE_THREAD__) || defined(THREADLENS_SANITIZE_THREAD)
+/* Not in sanitizer builds of the runtime: libtsan owns these names under
+ * TSan, and gcc declares them as built-ins (with its own types) under ASan. */
+#if defined(__SANITIZE_THREAD__) || defined(THREADLENS_SANITIZE_THREAD) || \
+    defined(__SANITIZE_ADDRESS__) || defined(THREADLENS_SANITIZE_ADDRESS)
 typedef int tl__tsan_not_built; /* ISO C wants a declaration in every file */
 #else
 
