@@ -44,7 +44,6 @@ typedef struct addr_slot {
 static addr_slot *by_addr;
 static _Atomic int addr_full_warned;
 
-int tl__hb_init(void);
 int tl__hb_init(void) {
     if (by_id) return 0;
     /* Ids are never reused: size for every id the registry can hand out

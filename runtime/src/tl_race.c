@@ -19,7 +19,6 @@
 #include "tl_race_int.h"
 
 TL_INTERNAL _Atomic int tl__race_on;
-TL_INTERNAL int tl__hb_init(void);
 
 /* ---- switching on -------------------------------------------------------- */
 

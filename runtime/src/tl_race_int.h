@@ -122,6 +122,9 @@ static inline void tl__spin_unlock(tl_spin *s) {
     atomic_flag_clear_explicit(&s->f, memory_order_release);
 }
 
+/* Maps the sync clock tables (tl_hb.c; once, at enable). 0 or -1. */
+TL_INTERNAL int tl__hb_init(void);
+
 /* ---- per-thread state ------------------------------------------------------- */
 
 #define TL_RACE_DEPTH 256 /* shadow call stack entries kept */
