@@ -296,11 +296,6 @@ void tl__hb_acquire(uintptr_t key) {
     tl__in_runtime--;
 }
 
-void tl__hb_acq_rel(uintptr_t key) {
-    void *tok = tl__hb_begin(key);
-    tl__hb_end(tok, TL_HB_ACQUIRE | TL_HB_RELEASE);
-}
-
 typedef struct hb_token {
     tl_rthread *rt;
     tl_sync *s;

@@ -14,6 +14,7 @@
  * races a million times is one report with a count.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tl_race_int.h"
@@ -39,10 +40,6 @@ int tl__race_enable(void) {
     if (ok) atomic_store_explicit(&tl__race_on, 1, memory_order_release);
     atomic_store(&enable_state, 2);
     return ok;
-}
-
-void tl__race_disable(void) {
-    atomic_store_explicit(&tl__race_on, 0, memory_order_release);
 }
 
 void tl__race_forget(uintptr_t addr, size_t size) {
@@ -338,7 +335,8 @@ void tl__race_slow(tl_rthread *rt, uintptr_t addr, size_t size, int kind, uint64
                    unsigned flags) {
     if (rt->in_hb || rt->ended || tl__in_runtime || size == 0) return;
     if (TL_UNLIKELY(atomic_load_explicit(&tl__g.state, memory_order_relaxed) != TL_STATE_ON)) {
-        tl__race_disable(); /* the trace is finished: nobody would hear of it */
+        /* the trace is finished: nobody would hear of it */
+        atomic_store_explicit(&tl__race_on, 0, memory_order_release);
         return;
     }
     /* A signal handler's accesses while this runs are not checked: they
@@ -446,17 +444,7 @@ static void fill_current(tl_rthread *rt, tl_race_access *x, uintptr_t addr, size
     x->addr = addr;
     x->ts = tl__now();
     x->site = site;
-    uint32_t d = rt->depth < TL_RACE_DEPTH ? rt->depth : TL_RACE_DEPTH;
-    uint32_t n = 0;
-    for (; n < TL_RACE_STACK && n < d; n++) x->stack[n] = rt->frames[d - 1 - n];
-    x->nstack = (uint8_t)n;
-    uint32_t held = rt->nheld < TL_RACE_HELD ? rt->nheld : TL_RACE_HELD;
-    uint32_t k = 0;
-    for (uint32_t i = held; i-- > 0 && k < TL_RACE_LOCKS; k++) {
-        x->locks[k] = rt->held[i];
-        x->lock_modes[k] = rt->held_mode[i];
-    }
-    x->nlocks = (uint8_t)k;
+    tl__rsite_snapshot(rt, x->stack, &x->nstack, x->locks, x->lock_modes, &x->nlocks);
 }
 
 /* The earlier access, from the site table of the thread that made it. */
@@ -466,9 +454,7 @@ static void fill_earlier(tl_race_access *x, const found *f) {
     x->write = (uint8_t)f->prev_write;
     x->size = f->n;
     x->addr = f->addr;
-    tl_thread_rec *t = tl__thread_get(u);
-    tl_rthread *ut = t ? __atomic_load_n(&t->race, __ATOMIC_ACQUIRE) : NULL;
-    const tl_rsite *s = ut ? tl__rsite_get(ut, tl__e_site(f->prev)) : NULL;
+    const tl_rsite *s = tl__rsite_of(f->prev);
     if (!s) return;
     x->site = s->site;
     x->site_flags = s->flags;
@@ -481,18 +467,12 @@ static void fill_earlier(tl_race_access *x, const found *f) {
         x->ts = atomic_load_explicit(&s->ts, memory_order_relaxed);
 }
 
-static uint64_t site_of(uint64_t e) {
-    tl_thread_rec *t = tl__thread_get(tl__e_tid(e));
-    tl_rthread *ut = t ? __atomic_load_n(&t->race, __ATOMIC_ACQUIRE) : NULL;
-    const tl_rsite *s = ut ? tl__rsite_get(ut, tl__e_site(e)) : NULL;
-    return s ? s->site : 0;
-}
-
 static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, int kind,
                    uint64_t site, unsigned flags) {
     /* The pair of sites, in either order: a read here racing a write there
      * is the same finding as the write there racing a read here. */
-    uint64_t a = site_of(f->prev) * 2 + (uint64_t)f->prev_write;
+    const tl_rsite *ps = tl__rsite_of(f->prev);
+    uint64_t a = (ps ? ps->site : 0) * 2 + (uint64_t)f->prev_write;
     uint64_t b = site * 2 + (uint64_t)kind;
     uint64_t k1 = a < b ? a : b, k2 = a < b ? b : a;
     uint64_t key = (k1 * 0x9E3779B97F4A7C15ull) ^ (k2 + (k1 >> 7));
@@ -597,34 +577,16 @@ void tl__race_name_var(uintptr_t addr, size_t size, const char *name) {
 size_t tl__race_var_name(uintptr_t addr, char *out, size_t cap) {
     if (cap == 0) return 0;
     out[0] = 0;
+    int len = 0;
     tl__spin_lock(&V.lock);
-    uint32_t n = atomic_load_explicit(&V.n, memory_order_relaxed);
-    size_t len = 0;
-    for (uint32_t i = n; i-- > 0;) {
-        if (addr < V.v[i].addr || addr - V.v[i].addr >= V.v[i].size) continue;
+    for (uint32_t i = atomic_load_explicit(&V.n, memory_order_relaxed); i-- > 0;) {
         uintptr_t off = addr - V.v[i].addr;
-        char num[24] = "";
-        if (off) {
-            char tmp[24];
-            int k = 0;
-            do {
-                tmp[k++] = "0123456789abcdef"[off & 15];
-                off >>= 4;
-            } while (off);
-            int j = 0;
-            num[j++] = '+';
-            num[j++] = '0';
-            num[j++] = 'x';
-            while (k) num[j++] = tmp[--k];
-            num[j] = 0;
-        }
-        size_t a = strlen(V.v[i].name), b = strlen(num);
-        if (a + b >= cap) break;
-        memcpy(out, V.v[i].name, a);
-        memcpy(out + a, num, b + 1);
-        len = a + b;
+        if (addr < V.v[i].addr || off >= V.v[i].size) continue;
+        /* the form tl__sym_data gives a global: "table+0x28" */
+        len = off ? snprintf(out, cap, "%s+0x%llx", V.v[i].name, (unsigned long long)off)
+                  : snprintf(out, cap, "%s", V.v[i].name);
         break;
     }
     tl__spin_unlock(&V.lock);
-    return len;
+    return len < 0 ? 0 : (size_t)len < cap ? (size_t)len : cap - 1;
 }

@@ -40,10 +40,6 @@
  * before start with fresh clocks: only synchronization seen from now on
  * orders accesses seen from now on, which is exactly what is needed. */
 TL_INTERNAL int tl__race_enable(void);
-/* Stops checking. The checks call it themselves on their first slow path
- * after the trace is finished (nobody would hear of a race then). */
-TL_INTERNAL void tl__race_disable(void);
-
 /* ---- accesses ------------------------------------------------------------- */
 
 /* Access kinds. */
@@ -73,7 +69,7 @@ TL_INTERNAL void tl__race_forget(uintptr_t addr, size_t size);
  * name is copied. Writer side: tl__race_var_name. */
 TL_INTERNAL void tl__race_name_var(uintptr_t addr, size_t size, const char *name);
 /* The named variable holding addr: "counter", "table+0x8"; 0 (out = "")
- * when none. Lock-free; any thread. */
+ * when none. For the writer (formats with stdio). */
 TL_INTERNAL size_t tl__race_var_name(uintptr_t addr, char *out, size_t cap);
 
 /* ---- happens-before -------------------------------------------------------- */
@@ -87,13 +83,10 @@ TL_INTERNAL size_t tl__race_var_name(uintptr_t addr, char *out, size_t cap);
 /* Synchronization keyed by an address (atomics, tl_queue, tl_pool, tl_event):
  * release joins the calling thread's clock into key's clock (then advances
  * the thread's own clock); acquire joins key's clock into the thread's.
- * For a read-modify-write with acquire-release semantics call
- * tl__hb_acq_rel, which does both atomically with respect to other calls
- * on key. Call release before the store that publishes, acquire after the
- * load that observed it. No-ops while detection is off. */
+ * Call release before the store that publishes, acquire after the load
+ * that observed it. No-ops while detection is off. */
 TL_INTERNAL void tl__hb_release(uintptr_t key);
 TL_INTERNAL void tl__hb_acquire(uintptr_t key);
-TL_INTERNAL void tl__hb_acq_rel(uintptr_t key);
 
 /* For atomic operations that must happen inside the clock's critical
  * section (an RMW whose outcome decides whether it synchronizes): lock

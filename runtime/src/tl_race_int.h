@@ -70,8 +70,6 @@ TL_INTERNAL tl_cell *tl__shadow_map(uintptr_t addr);
 TL_INTERNAL int tl__shadow_init(void);
 /* Forgets every access to [addr, addr+size) in regions that exist. */
 TL_INTERNAL void tl__shadow_clear(uintptr_t addr, size_t size);
-/* Bytes of shadow address space reserved so far. */
-TL_INTERNAL uint64_t tl__shadow_reserved(void);
 
 /* The summary of addr's granule if its region is mapped, else NULL. */
 static inline tl_cell *tl__shadow_peek(uintptr_t addr) {
@@ -229,6 +227,12 @@ static inline uint32_t tl__rsite_fast(tl_rthread *rt, uint64_t site, unsigned fl
 }
 /* Entry idx of rt's table; NULL for 0 or not (yet) published. */
 TL_INTERNAL const tl_rsite *tl__rsite_get(const tl_rthread *rt, uint32_t idx);
+/* The site of epoch e in its thread's table; NULL when unknown. */
+TL_INTERNAL const tl_rsite *tl__rsite_of(uint64_t e);
+/* rt's call stack (innermost caller first) and locks held (innermost
+ * first), as much as fits a site or a report. */
+TL_INTERNAL void tl__rsite_snapshot(const tl_rthread *rt, uint64_t *stack, uint8_t *nstack,
+                                    uint32_t *locks, uint8_t *modes, uint8_t *nlocks);
 /* A lock taken / given up by rt (from tl_hb.c). */
 TL_INTERNAL void tl__rsite_lock(tl_rthread *rt, uint32_t obj, unsigned mode);
 TL_INTERNAL void tl__rsite_unlock(tl_rthread *rt, uint32_t obj);

@@ -33,6 +33,27 @@ const tl_rsite *tl__rsite_get(const tl_rthread *rt, uint32_t idx) {
     return chunk ? &chunk[idx % TL_RACE_SITE_CHUNK] : NULL;
 }
 
+const tl_rsite *tl__rsite_of(uint64_t e) {
+    tl_thread_rec *t = tl__thread_get(tl__e_tid(e));
+    tl_rthread *rt = t ? __atomic_load_n(&t->race, __ATOMIC_ACQUIRE) : NULL;
+    return rt ? tl__rsite_get(rt, tl__e_site(e)) : NULL;
+}
+
+void tl__rsite_snapshot(const tl_rthread *rt, uint64_t *stack, uint8_t *nstack, uint32_t *locks,
+                        uint8_t *modes, uint8_t *nlocks) {
+    uint32_t d = rt->depth < TL_RACE_DEPTH ? rt->depth : TL_RACE_DEPTH;
+    uint32_t n = 0;
+    for (; n < TL_RACE_STACK && n < d; n++) stack[n] = rt->frames[d - 1 - n];
+    *nstack = (uint8_t)n;
+    uint32_t held = rt->nheld < TL_RACE_HELD ? rt->nheld : TL_RACE_HELD;
+    uint32_t k = 0;
+    for (uint32_t i = held; i-- > 0 && k < TL_RACE_LOCKS; k++) { /* the innermost first */
+        locks[k] = rt->held[i];
+        modes[k] = rt->held_mode[i];
+    }
+    *nlocks = (uint8_t)k;
+}
+
 static tl_rsite *slot_of(tl_rthread *rt, uint32_t idx) {
     return &rt->site_chunks[idx / TL_RACE_SITE_CHUNK][idx % TL_RACE_SITE_CHUNK];
 }
@@ -66,21 +87,7 @@ static uint32_t site_add(tl_rthread *rt, uint64_t site, unsigned flags, uint64_t
     s->flags = (uint8_t)flags;
     s->stack_hash = sh;
     s->lock_hash = lh;
-    uint32_t d = rt->depth < TL_RACE_DEPTH ? rt->depth : TL_RACE_DEPTH;
-    uint32_t n = 0;
-    while (n < TL_RACE_STACK && n < d) {
-        s->stack[n] = rt->frames[d - 1 - n];
-        n++;
-    }
-    s->nstack = (uint8_t)n;
-    uint32_t held = rt->nheld < TL_RACE_HELD ? rt->nheld : TL_RACE_HELD;
-    uint32_t k = 0;
-    for (uint32_t i = held; i-- > 0 && k < TL_RACE_LOCKS;) { /* the innermost first */
-        s->locks[k] = rt->held[i];
-        s->lock_modes[k] = rt->held_mode[i];
-        k++;
-    }
-    s->nlocks = (uint8_t)k;
+    tl__rsite_snapshot(rt, s->stack, &s->nstack, s->locks, s->lock_modes, &s->nlocks);
     uint32_t h = (uint32_t)mix(mix(site, sh), lh) & (rt->site_index_cap - 1);
     while (rt->site_index[h]) h = (h + 1) & (rt->site_index_cap - 1);
     rt->site_index[h] = (uint16_t)idx;

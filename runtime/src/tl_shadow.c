@@ -32,10 +32,6 @@ int tl__shadow_init(void) {
     return 0;
 }
 
-uint64_t tl__shadow_reserved(void) {
-    return atomic_load_explicit(&reserved, memory_order_relaxed);
-}
-
 tl_cell *tl__shadow_map(uintptr_t addr) {
     if (addr >> TL_SHADOW_ADDR_BITS || !tl__shadow_top) return NULL;
     tl_cell *c = tl__shadow_peek(addr);
