@@ -262,6 +262,171 @@ TL_API void tl_counter_at(const char *name, double value, const tl_site *site);
  * Allocates and locks: call it once per name, not per event. NULL on ENOMEM. */
 TL_API const char *tl_intern(const char *s);
 
+/* ---- higher-level tools: the seeds' queue.Queue, ThreadPoolExecutor,
+ * Event and Timer. Opaque objects made by *_create and freed by *_destroy
+ * (futures: tl_future_release, or with their pool). Timeouts are relative,
+ * in nanoseconds (TL_MS, TL_SEC). Every hand-off orders memory for the race
+ * detector the way its Python twin promises: a put before the get that
+ * takes the item, a submit before its task runs, a task's work before the
+ * wait that gets its result, a set before the waits it ends. --------------- */
+
+#define TL_MS(ms) ((uint64_t)(ms) * 1000000u)
+#define TL_SEC(s) ((uint64_t)(s) * 1000000000u)
+
+/* ---- blocking queue ------------------------------------------------------- */
+
+/* A FIFO of void * items. Return codes: 0; ETIMEDOUT (a timed call's time
+ * ran out); EAGAIN (a try call found it full / empty); EPIPE (closed: puts
+ * fail at once, gets once the queue is empty). */
+typedef struct tl_queue tl_queue;
+
+/* capacity 0: unbounded. NULL (errno ENOMEM) when memory is short. */
+TL_API tl_queue *tl_queue_create_at(size_t capacity, const char *name, const tl_site *site);
+TL_API int tl_queue_put_at(tl_queue *q, void *item, const tl_site *site);
+TL_API int tl_queue_put_timed_at(tl_queue *q, void *item, uint64_t timeout_ns, const tl_site *site);
+TL_API int tl_queue_tryput_at(tl_queue *q, void *item, const tl_site *site);
+TL_API int tl_queue_get_at(tl_queue *q, void **item, const tl_site *site);
+TL_API int tl_queue_get_timed_at(tl_queue *q, void **item, uint64_t timeout_ns, const tl_site *site);
+TL_API int tl_queue_tryget_at(tl_queue *q, void **item, const tl_site *site);
+/* queue.Queue's task_done/join: join waits until every item ever put has
+ * been matched by a task_done. task_done beyond that returns EINVAL. */
+TL_API int tl_queue_task_done_at(tl_queue *q, const tl_site *site);
+TL_API int tl_queue_join_at(tl_queue *q, const tl_site *site);
+/* For shutdown: wakes every waiter; later puts fail, gets drain what is
+ * left. Idempotent. */
+TL_API void tl_queue_close_at(tl_queue *q, const tl_site *site);
+TL_API size_t tl_queue_size(tl_queue *q);
+/* No thread may be using it. Items still in it are the caller's. */
+TL_API void tl_queue_destroy_at(tl_queue *q, const tl_site *site);
+
+#define tl_queue_create(capacity, name) tl_queue_create_at((capacity), (name), TL_SITE)
+#define tl_queue_put(q, item) tl_queue_put_at((q), (item), TL_SITE)
+#define tl_queue_put_timed(q, item, ns) tl_queue_put_timed_at((q), (item), (ns), TL_SITE)
+#define tl_queue_tryput(q, item) tl_queue_tryput_at((q), (item), TL_SITE)
+#define tl_queue_get(q, item) tl_queue_get_at((q), (item), TL_SITE)
+#define tl_queue_get_timed(q, item, ns) tl_queue_get_timed_at((q), (item), (ns), TL_SITE)
+#define tl_queue_tryget(q, item) tl_queue_tryget_at((q), (item), TL_SITE)
+#define tl_queue_task_done(q) tl_queue_task_done_at((q), TL_SITE)
+#define tl_queue_join(q) tl_queue_join_at((q), TL_SITE)
+#define tl_queue_close(q) tl_queue_close_at((q), TL_SITE)
+#define tl_queue_destroy(q) tl_queue_destroy_at((q), TL_SITE)
+
+/* ---- thread pool with futures --------------------------------------------- */
+
+typedef struct tl_pool tl_pool;
+typedef struct tl_future tl_future;
+
+/* A task returns 0 and may set *result, or fails by returning any other
+ * status (tl_task_fail returns -1 after recording a message). A failure is
+ * kept on the future, drawn in the trace, and reported on stderr (and as an
+ * "unobserved task failure" finding) if the program never looked at it:
+ * the pitfall of Python's pool, which hides exceptions nobody retrieves. */
+typedef int (*tl_task_fn)(void *arg, void **result);
+
+typedef enum tl_future_state {
+    TL_FUTURE_PENDING = 0, /* queued */
+    TL_FUTURE_RUNNING = 1,
+    TL_FUTURE_DONE = 2,    /* returned 0 */
+    TL_FUTURE_FAILED = 3,  /* returned non-zero */
+    TL_FUTURE_CANCELLED = 4
+} tl_future_state;
+
+/* workers >= 1; the workers are threads named "<name> worker <i>". NULL
+ * with errno set (EINVAL, ENOMEM, EAGAIN) when it cannot be made. */
+TL_API tl_pool *tl_pool_create_at(unsigned workers, const char *name, const tl_site *site);
+/* Queues fn(arg). label names the task in the trace (copied; NULL: the
+ * function's name). NULL with errno EPIPE after shutdown, or ENOMEM. */
+TL_API tl_future *tl_pool_submit_at(tl_pool *p, tl_task_fn fn, void *arg, const char *label,
+                                    const tl_site *site);
+/* executor.map: runs fn(args[i]) for i < n on the pool and waits for all;
+ * results[i] gets each result (results may be NULL). Returns 0, or the
+ * status of the first task, in order, that failed or was cancelled. */
+TL_API int tl_pool_map_at(tl_pool *p, tl_task_fn fn, void *const *args, void **results, size_t n,
+                          const char *label, const tl_site *site);
+/* Stops taking tasks, then either runs every queued task (cancel_pending
+ * 0, like shutdown(wait=True)) or cancels them (1, cancel_futures=True),
+ * and joins the workers. Failures nobody looked at are reported here.
+ * Returns the number of tasks cancelled. Idempotent. */
+TL_API size_t tl_pool_shutdown_at(tl_pool *p, int cancel_pending, const tl_site *site);
+/* Shuts down (waiting) if needed and frees the pool and every future not
+ * yet released: none of them may be used afterwards. */
+TL_API void tl_pool_destroy_at(tl_pool *p, const tl_site *site);
+
+/* Waits until the task finished (done, failed or cancelled): 0, or
+ * ETIMEDOUT from the timed wait. */
+TL_API int tl_future_wait_at(tl_future *f, const tl_site *site);
+TL_API int tl_future_wait_timed_at(tl_future *f, uint64_t timeout_ns, const tl_site *site);
+/* Waits, then returns the task's status: 0 (and *result, if result is not
+ * NULL), its failure status, or ECANCELED. */
+TL_API int tl_future_result_at(tl_future *f, void **result, const tl_site *site);
+/* Without waiting. Seeing TL_FUTURE_FAILED counts as looking at the failure. */
+TL_API tl_future_state tl_future_state_of(tl_future *f);
+/* The failed task's message (tl_task_fail), else NULL. Valid while the
+ * future is. */
+TL_API const char *tl_future_error(tl_future *f);
+/* Cancels a task still queued: 0, or EBUSY when it already started. */
+TL_API int tl_future_cancel_at(tl_future *f, const tl_site *site);
+/* The program is done with the future (freed once its task finished). A
+ * failure nobody looked at is reported now. */
+TL_API void tl_future_release(tl_future *f);
+
+/* In a task: records why it fails (printf format, copied) and returns -1,
+ * for `return tl_task_fail("row %d: bad date", i);`. Outside a task it
+ * only returns -1. */
+TL_API int tl_task_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define tl_pool_create(workers, name) tl_pool_create_at((workers), (name), TL_SITE)
+#define tl_pool_submit(p, fn, arg, label) tl_pool_submit_at((p), (fn), (arg), (label), TL_SITE)
+#define tl_pool_map(p, fn, args, results, n, label) tl_pool_map_at((p), (fn), (args), (results), (n), (label), TL_SITE)
+#define tl_pool_shutdown(p, cancel_pending) tl_pool_shutdown_at((p), (cancel_pending), TL_SITE)
+#define tl_pool_destroy(p) tl_pool_destroy_at((p), TL_SITE)
+#define tl_future_wait(f) tl_future_wait_at((f), TL_SITE)
+#define tl_future_wait_timed(f, ns) tl_future_wait_timed_at((f), (ns), TL_SITE)
+#define tl_future_result(f, result) tl_future_result_at((f), (result), TL_SITE)
+#define tl_future_cancel(f) tl_future_cancel_at((f), TL_SITE)
+
+/* ---- event ---------------------------------------------------------------- */
+
+/* threading.Event: a flag threads wait for. */
+typedef struct tl_event tl_event;
+
+TL_API tl_event *tl_event_create_at(const char *name, const tl_site *site);
+/* Sets the flag and wakes every waiter. */
+TL_API void tl_event_set_at(tl_event *e, const tl_site *site);
+TL_API void tl_event_clear_at(tl_event *e, const tl_site *site);
+TL_API int tl_event_is_set(tl_event *e);
+/* Returns 0 once the flag is set (at once if it is), or ETIMEDOUT. */
+TL_API int tl_event_wait_at(tl_event *e, const tl_site *site);
+TL_API int tl_event_wait_timed_at(tl_event *e, uint64_t timeout_ns, const tl_site *site);
+TL_API void tl_event_destroy_at(tl_event *e, const tl_site *site);
+
+#define tl_event_create(name) tl_event_create_at((name), TL_SITE)
+#define tl_event_set(e) tl_event_set_at((e), TL_SITE)
+#define tl_event_clear(e) tl_event_clear_at((e), TL_SITE)
+#define tl_event_wait(e) tl_event_wait_at((e), TL_SITE)
+#define tl_event_wait_timed(e, ns) tl_event_wait_timed_at((e), (ns), TL_SITE)
+#define tl_event_destroy(e) tl_event_destroy_at((e), TL_SITE)
+
+/* ---- timer ---------------------------------------------------------------- */
+
+/* threading.Timer: fn(arg) runs after delay_ns on a thread of its own,
+ * named "timer <name>", unless cancelled first. */
+typedef struct tl_timer tl_timer;
+
+/* NULL with errno set when the thread cannot be made. */
+TL_API tl_timer *tl_timer_start_at(uint64_t delay_ns, void (*fn)(void *), void *arg,
+                                   const char *name, const tl_site *site);
+/* 0 when the timer was cancelled before firing, EALREADY when fn has
+ * started (or finished). */
+TL_API int tl_timer_cancel_at(tl_timer *t, const tl_site *site);
+/* Waits for the timer's thread and frees the timer. Returns 0 when fn
+ * ran, ECANCELED when the timer was cancelled. Every timer is joined once. */
+TL_API int tl_timer_join_at(tl_timer *t, const tl_site *site);
+
+#define tl_timer_start(delay_ns, fn, arg, name) tl_timer_start_at((delay_ns), (fn), (arg), (name), TL_SITE)
+#define tl_timer_cancel(t) tl_timer_cancel_at((t), TL_SITE)
+#define tl_timer_join(t) tl_timer_join_at((t), TL_SITE)
+
 /* ---- data races ----------------------------------------------------------- */
 
 /* Annotations for code not built with `threadlens cc`: tell the race detector

@@ -122,6 +122,14 @@ void tl__d_state_text(const dthread *t, char *out, size_t cap) {
     case DS_SEM: snprintf(out, cap, "waiting for %s", name); return;
     case DS_BARRIER: snprintf(out, cap, "in barrier %s", name); return;
     case DS_SLEEP: snprintf(out, cap, "sleeping"); return;
+    case DS_QUEUE:
+        snprintf(out, cap, "%s %s",
+                 t->mode == TL_QOP_PUT ? "waiting to put into" : t->mode == TL_QOP_JOIN ? "joining queue" : "waiting to get from",
+                 name);
+        return;
+    case DS_IDLE: snprintf(out, cap, "idle in %s", name); return;
+    case DS_FUTURE: snprintf(out, cap, "waiting for a task of %s", name); return;
+    case DS_EVENT: snprintf(out, cap, "waiting for %s", name); return;
     case DS_RUN: case DS_JOIN: break;
     }
     snprintf(out, cap, "running");
@@ -175,11 +183,11 @@ static void hold_take(uint32_t tid, uint32_t id, dobj *o, unsigned mode, tl_fsit
 static tl_finding scratch; /* large; the writer is one thread */
 
 static void misuse(uint32_t tid, uint64_t ns, unsigned kind, uint32_t obj, uint32_t obj_tid,
-                   const tl_event *e, const char *detail, const char *fmt, ...)
+                   const tl_rec *e, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
 static void misuse(uint32_t tid, uint64_t ns, unsigned kind, uint32_t obj, uint32_t obj_tid,
-                   const tl_event *e, const char *detail, const char *fmt, ...) {
+                   const tl_rec *e, const char *detail, const char *fmt, ...) {
     uint32_t *mask = obj ? &tl__d_obj(obj)->misused
                    : obj_tid ? &tl__d_thread(obj_tid)->misused : &anon_misused;
     if (*mask & (1u << kind)) return;
@@ -220,7 +228,7 @@ static void holder_text(const dobj *o, char *out, size_t cap) {
 }
 
 /* A lock, cond, sem or barrier about to go away (destroy, or an init over it). */
-static void check_idle(uint32_t tid, uint64_t ns, const tl_event *e, uint32_t id, int reinit) {
+static void check_idle(uint32_t tid, uint64_t ns, const tl_rec *e, uint32_t id, int reinit) {
     dobj *o = tl__d_obj(id);
     char detail[600] = "";
     int busy = 0;
@@ -245,7 +253,7 @@ static void check_idle(uint32_t tid, uint64_t ns, const tl_event *e, uint32_t id
         misuse(tid, ns, MU_DESTROY_BUSY, id, 0, e, detail, "destroy of a %s with waiters", kind_text(o));
 }
 
-static void check_release(uint32_t tid, uint64_t ns, const tl_event *e, dobj *o) {
+static void check_release(uint32_t tid, uint64_t ns, const tl_rec *e, dobj *o) {
     if (inexact || o->owner == tid) return;
     for (uint32_t i = 0; i < o->nreaders; i++)
         if (o->readers[i] == tid) return;
@@ -264,7 +272,7 @@ static const char *lock_call(const dobj *o, unsigned mode) {
     return "pthread_mutex_lock";
 }
 
-static void check_call_error(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void check_call_error(uint32_t tid, uint64_t ns, const tl_rec *e) {
     static const char *const names[TL_CALL__COUNT] = {
 #define TL__CALL_NAME(name, fn) fn,
         TL_CALLS(TL__CALL_NAME)
@@ -279,7 +287,7 @@ static void check_call_error(uint32_t tid, uint64_t ns, const tl_event *e) {
 
 /* ---- the event switch -------------------------------------------------------- */
 
-static void wait_begin(dthread *t, dstate st, uint32_t on, const tl_event *e, uint64_t ns) {
+static void wait_begin(dthread *t, dstate st, uint32_t on, const tl_rec *e, uint64_t ns) {
     t->state = (uint8_t)st;
     t->wait_on = on;
     t->timed = (e->flags & TL_EVF_TIMED) != 0;
@@ -288,7 +296,7 @@ static void wait_begin(dthread *t, dstate st, uint32_t on, const tl_event *e, ui
     t->wait_at = (tl_fsite){e->site, e->flags};
 }
 
-static void on_thread_end(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_thread_end(uint32_t tid, uint64_t ns, const tl_rec *e) {
     dthread *t = tl__d_thread(tid);
     for (uint32_t i = 0; i < t->nheld && !inexact; i++) {
         char name[TL_NAME_MAX], detail[700], site[512];
@@ -301,7 +309,7 @@ static void on_thread_end(uint32_t tid, uint64_t ns, const tl_event *e) {
     t->ended = 1;
 }
 
-static void on_join(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
+static void on_join(uint32_t tid, uint64_t ns, const tl_rec *e, dthread *t) {
     uint32_t target = (uint32_t)e->arg;
     dthread *x = target ? tl__d_thread(target) : NULL;
     if (e->kind == TL_EV_JOIN_BEGIN) {
@@ -329,7 +337,7 @@ static void on_join(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
     else if (rc == ESRCH) misuse(tid, ns, MU_JOIN_JOINED, 0, target, e, NULL, "pthread_join returned ESRCH");
 }
 
-static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t, int was_waiting) {
+static void on_lock(uint32_t tid, uint64_t ns, const tl_rec *e, dthread *t, int was_waiting) {
     dobj *o = tl__d_obj(e->obj);
     tl_fsite at = {e->site, e->flags};
     switch ((tl_event_kind)e->kind) {
@@ -373,7 +381,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t, in
     }
 }
 
-static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e, dthread *t) {
+static void on_cond(uint32_t tid, uint64_t ns, const tl_rec *e, dthread *t) {
     dobj *c = tl__d_obj(e->obj);
     uint32_t mid = (uint32_t)e->arg;
     switch ((tl_event_kind)e->kind) {
@@ -447,7 +455,7 @@ static void leave_wait(uint8_t state, uint32_t on) {
     if (state == DS_COND && o->unsignaled) o->unsignaled--;
 }
 
-void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
+void tl__detect_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
     if (!tl__g.opt.detect) return;
     dthread *t = tl__d_thread(tid);
     int was_waiting = t->state != DS_RUN && t->state != DS_JOIN && t->wait_on == e->obj;
@@ -515,8 +523,27 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e) {
         wait_begin(t, DS_BARRIER, e->obj, e, ns);
         break;
     }
-    case TL_EV_SLEEP_BEGIN:
+    case TL_EV_SLEEP_BEGIN: case TL_EV_TIMER_WAIT:
         wait_begin(t, DS_SLEEP, 0, e, ns);
+        break;
+    case TL_EV_Q_WAIT:
+        wait_begin(t, DS_QUEUE, e->obj, e, ns);
+        break;
+    case TL_EV_POOL_IDLE:
+        wait_begin(t, DS_IDLE, e->obj, e, ns);
+        break;
+    case TL_EV_FUTURE_WAIT:
+        wait_begin(t, DS_FUTURE, e->obj, e, ns);
+        break;
+    case TL_EV_EVENT_WAIT:
+        wait_begin(t, DS_EVENT, e->obj, e, ns);
+        break;
+    case TL_EV_Q_PUT: case TL_EV_Q_GET: case TL_EV_Q_FAIL: case TL_EV_Q_DONE: case TL_EV_Q_JOINED:
+    case TL_EV_Q_CLOSE: case TL_EV_POOL_WORKER: case TL_EV_TASK_LABEL: case TL_EV_TASK_SUBMIT:
+    case TL_EV_TASK_BEGIN: case TL_EV_TASK_FAIL: case TL_EV_TASK_END: case TL_EV_TASK_CANCEL:
+    case TL_EV_FUTURE_DONE: case TL_EV_POOL_SHUTDOWN: case TL_EV_TASK_UNOBSERVED:
+    case TL_EV_EVENT_SET: case TL_EV_EVENT_CLEAR: case TL_EV_EVENT_WAKE: case TL_EV_TIMER_START:
+    case TL_EV_TIMER_FIRE: case TL_EV_TIMER_DONE: case TL_EV_TIMER_CANCEL:
         break;
     case TL_EV_THREAD_START: case TL_EV_THREAD_CREATE: case TL_EV_THREAD_NAME:
     case TL_EV_OBJ_INIT: case TL_EV_SEM_POST: case TL_EV_BARRIER_LEAVE: case TL_EV_SLEEP_END:

@@ -12,7 +12,7 @@
 #include "tl_internal.h"
 
 /* Every event, after tl_tracks drew it (ns as drawn). */
-TL_INTERNAL void tl__detect_event(uint32_t tid, uint64_t ns, const tl_event *e);
+TL_INTERNAL void tl__detect_event(uint32_t tid, uint64_t ns, const tl_rec *e);
 /* Events were lost: holds are no longer known exactly (no more findings
  * that rest on them). */
 TL_INTERNAL void tl__detect_dropped(void);

@@ -11,7 +11,9 @@
 
 /* What a thread is doing, for the wait-for graph and the watchdog. */
 typedef enum {
-    DS_RUN, DS_LOCK, DS_COND, DS_JOIN, DS_SEM, DS_BARRIER, DS_SLEEP
+    DS_RUN, DS_LOCK, DS_COND, DS_JOIN, DS_SEM, DS_BARRIER, DS_SLEEP,
+    /* the higher-level tools: mode is the TL_QOP_* of a queue wait */
+    DS_QUEUE, DS_IDLE, DS_FUTURE, DS_EVENT
 } dstate;
 
 /* A lock a thread holds: where and how it took it. */

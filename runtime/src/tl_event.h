@@ -99,6 +99,73 @@
     /* the race detector found a new pair of racing sites (tl_race.h). arg:   \
        (tl_race_rec *); the thread is the second accessor. */                  \
     X(RACE, 0)                                                                 \
+    /* ---- blocking queue (tl_queue.c). Recorded under the queue's lock.    \
+       Q_PUT and Q_GET: arg = TL_QARG(serial, depth): the item's serial     \
+       number in this queue (1, 2, ...) and the items queued afterwards. */ \
+    /* about to block. obj; aux: TL_QOP_*; flags: TL_EVF_TIMED. */          \
+    X(Q_WAIT, 1)                                                           \
+    X(Q_PUT, 1)                                                            \
+    X(Q_GET, 1)                                                            \
+    /* a blocking put/get/join after Q_WAIT gave up. obj; aux: TL_QOP_*;     \
+       arg: ETIMEDOUT or EPIPE (closed). */                                 \
+    X(Q_FAIL, 1)                                                           \
+    /* task_done. obj; arg: items not yet done afterwards. */               \
+    X(Q_DONE, 1)                                                           \
+    /* join returned: every item was done. obj. */                          \
+    X(Q_JOINED, 1)                                                         \
+    X(Q_CLOSE, 1)                                                          \
+    /* ---- thread pool (tl_pool.c). Tasks are numbered per pool: serial in  \
+       arg, with TL_QARG(serial, queued) where queued is given. */          \
+    /* a worker thread begins serving. obj: pool; arg: worker index. */     \
+    X(POOL_WORKER, 1)                                                      \
+    /* a worker found no task and blocks for one. obj. */                   \
+    X(POOL_IDLE, 1)                                                        \
+    /* on the submitting thread just before TASK_SUBMIT: arg: the label     \
+       (const char *, kept until exit, may be 0); site: the task function   \
+       (TL_EVF_PC); val: the serial. */                                     \
+    X(TASK_LABEL, 0)                                                       \
+    /* a task was queued. obj; arg: TL_QARG(serial, queued); site: the      \
+       submit call. */                                                      \
+    X(TASK_SUBMIT, 1)                                                      \
+    /* a worker took the task. obj; arg: TL_QARG(serial, queued). */        \
+    X(TASK_BEGIN, 1)                                                       \
+    /* just before TASK_END of a failed task: arg: the message (const       \
+       char *, kept until exit, may be 0); val: the status (int). */        \
+    X(TASK_FAIL, 0)                                                        \
+    /* the task returned. obj; arg: serial; aux: 1 when it failed. */       \
+    X(TASK_END, 1)                                                         \
+    /* a queued task was cancelled. obj; arg: TL_QARG(serial, queued). */   \
+    X(TASK_CANCEL, 1)                                                      \
+    /* about to block for a task's result. obj; arg: serial; flags:         \
+       TL_EVF_TIMED. */                                                     \
+    X(FUTURE_WAIT, 1)                                                      \
+    /* a wait for / a look at a result returned. obj; arg: serial; aux: 0   \
+       (the task has finished) or ETIMEDOUT. */                             \
+    X(FUTURE_DONE, 1)                                                      \
+    /* shutdown began. obj; aux: 1 when queued tasks are cancelled. */      \
+    X(POOL_SHUTDOWN, 1)                                                    \
+    /* a failed task's future was released, its pool shut down or the      \
+       process exits, and nobody had looked at the failure. obj; arg:       \
+       serial; aux: TL_UNOBS_*. */                                          \
+    X(TASK_UNOBSERVED, 1)                                                  \
+    /* ---- event (tl_flag.c) ---- obj: the event. */                       \
+    X(EVENT_SET, 1)                                                        \
+    X(EVENT_CLEAR, 1)                                                      \
+    /* about to block (the flag is clear). flags: TL_EVF_TIMED. */          \
+    X(EVENT_WAIT, 1)                                                       \
+    /* the blocked wait returned. aux: 0 (set) or ETIMEDOUT. */             \
+    X(EVENT_WAKE, 1)                                                       \
+    /* ---- timer (tl_timer.c) ---- obj: the timer. */                      \
+    /* before its thread is created. arg: delay (ns). */                    \
+    X(TIMER_START, 1)                                                      \
+    /* on the timer's thread, about to wait out the delay. arg: delay. */   \
+    X(TIMER_WAIT, 1)                                                       \
+    /* the wait ended. aux: 0: fn runs now; 1: cancelled, fn never runs. */ \
+    X(TIMER_FIRE, 1)                                                       \
+    /* fn returned. */                                                      \
+    X(TIMER_DONE, 1)                                                       \
+    /* tl_timer_cancel. aux: 1 when it stopped the timer in time. */        \
+    X(TIMER_CANCEL, 1)                                                     \
     /* the program's own marks. arg: (const char *) name for PHASE_BEGIN,      \
        MARK and COUNTER; val: the counter's double, as bits. */                \
     X(PHASE_BEGIN, 0)                                                          \
@@ -115,6 +182,20 @@ typedef enum tl_event_kind {
 
 /* Lock modes, in aux of LOCK_* events. */
 enum { TL_MODE_WRITE = 0, TL_MODE_READ = 1 };
+
+/* When a failure was found unobserved, in aux of TASK_UNOBSERVED. */
+enum { TL_UNOBS_SHUTDOWN = 0, TL_UNOBS_RELEASE = 1, TL_UNOBS_EXIT = 2 };
+
+/* Queue operations, in aux of Q_WAIT and Q_FAIL. */
+enum { TL_QOP_GET = 0, TL_QOP_PUT = 1, TL_QOP_JOIN = 2 };
+
+/* A serial number and a count in one arg: the serial in the low 40 bits,
+ * the count (saturated) in the high 24. */
+#define TL_QARG(serial, count)                                                 \
+    (((uint64_t)(serial) & 0xFFFFFFFFFFull) |                                  \
+     ((uint64_t)((count) < 0xFFFFFFu ? (count) : 0xFFFFFFu) << 40))
+#define TL_QARG_SERIAL(arg) ((arg) & 0xFFFFFFFFFFull)
+#define TL_QARG_COUNT(arg) ((arg) >> 40)
 
 /* Event flags. */
 enum {
@@ -150,7 +231,7 @@ enum {
     TL_CALL__COUNT
 };
 
-typedef struct tl_event {
+typedef struct tl_rec {
     uint64_t ts;   /* raw clock ticks (tl__now); the writer converts */
     union {
         uint64_t seq; /* sync kinds: global order, starting at 1 */
@@ -162,9 +243,9 @@ typedef struct tl_event {
     uint8_t kind;  /* tl_event_kind */
     uint8_t flags; /* TL_EVF_* */
     uint16_t aux;  /* kind-specific small value */
-} tl_event;
+} tl_rec;
 
-_Static_assert(sizeof(tl_event) == 40, "tl_event must stay 40 bytes: rings are sized in events");
+_Static_assert(sizeof(tl_rec) == 40, "tl_rec must stay 40 bytes: rings are sized in events");
 _Static_assert(TL_EV__COUNT <= 256, "kind is stored in one byte");
 
 /* 1 for kinds that take a sequence number (table column "sync"). */

@@ -107,6 +107,7 @@ static const char *kind_name(tl_finding_kind k) {
     case TL_FIND_HANG: return "hang";
     case TL_FIND_MISUSE: return "misuse";
     case TL_FIND_RACE: return "data race";
+    case TL_FIND_TASK: return "unobserved task failure";
     case TL_FIND__KINDS: break;
     }
     return "finding";
@@ -142,6 +143,13 @@ static void message(const tl_finding *f, sbuf *b) {
         if (f->obj) sb_printf(b, ": %s", obj_l(f->obj).s);
         else if (f->obj_tid) sb_printf(b, ": %s", thread_l(f->obj_tid).s);
         if (f->at.site) sb_printf(b, " at %s", site_l(f->at).s);
+        break;
+    case TL_FIND_TASK:
+        sb_printf(b, "unobserved task failure: task '%s' (#%llu) of pool %s failed with status %lld%s%s; "
+                     "nobody looked at its future",
+                  f->task.label, (unsigned long long)f->task.serial, obj_l(f->task.pool).s,
+                  (long long)f->task.status, f->task.error ? ": " : "",
+                  f->task.error ? f->task.error : "");
         break;
     case TL_FIND_RACE: case TL_FIND__KINDS:
         break;
@@ -278,6 +286,24 @@ static void kind_args(const tl_finding *f) {
         kv_site("at", f->at);
         if (f->detail[0]) kv_str("detail", f->detail);
         break;
+    case TL_FIND_TASK: {
+        char pool[TL_NAME_MAX];
+        tl__tracks_obj_label(f->task.pool, pool, sizeof pool);
+        kv_str("pool", pool);
+        kv_u64("pool_id", f->task.pool);
+        kv_u64("task", f->task.serial);
+        kv_str("label", f->task.label);
+        key("status_code");
+        if (f->task.status < 0) tl__out_lit(O, "-");
+        tl__out_u64(O, f->task.status < 0 ? 0 - (uint64_t)f->task.status : (uint64_t)f->task.status);
+        if (f->task.error) kv_str("error", f->task.error);
+        kv_u64("worker", f->task.worker);
+        key("failed_ts");
+        tl__out_ts(O, f->task.failed_ns);
+        if (f->task.submitter) kv_u64("submitted_by", f->task.submitter);
+        kv_site("submitted_at", f->task.submitted_at);
+        break;
+    }
     case TL_FIND_RACE: case TL_FIND__KINDS:
         break;
     }
@@ -455,6 +481,21 @@ static void misuse_text(const tl_finding *f, sbuf *b) {
     if (f->detail[0]) sb_printf(b, "  %s\n", f->detail);
 }
 
+static void task_text(const tl_finding *f, sbuf *b) {
+    sb_printf(b, "WARNING: threadlens: unobserved task failure (pid=%llu)\n",
+              (unsigned long long)tl__g.pid);
+    sb_printf(b, "  Task '%s' (#%llu) of pool %s failed on thread %s at %.3f s: status %lld%s%s\n",
+              f->task.label, (unsigned long long)f->task.serial, obj_l(f->task.pool).s,
+              thread_l(f->task.worker).s, secs(f->task.failed_ns), (long long)f->task.status,
+              f->task.error ? ": " : "", f->task.error ? f->task.error : "");
+    if (f->task.submitted_at.site)
+        sb_printf(b, "  Submitted by %s at %s\n", thread_l(f->task.submitter).s,
+                  site_l(f->task.submitted_at).s);
+    sb_printf(b, "  Nobody read its result, state or error before %s.\n", f->what);
+    sb_printf(b, "  Hint: call tl_future_result() on every future (Python's pool hides such\n"
+                 "  exceptions until future.result() re-raises them).\n");
+}
+
 static void print_report(const tl_finding *f) {
     sbuf b = {0};
     sb_printf(&b, "%s", RULE);
@@ -463,6 +504,7 @@ static void print_report(const tl_finding *f) {
     case TL_FIND_DEADLOCK: deadlock_text(f, &b); break;
     case TL_FIND_HANG: hang_text(f, &b); break;
     case TL_FIND_MISUSE: misuse_text(f, &b); break;
+    case TL_FIND_TASK: task_text(f, &b); break;
     case TL_FIND_RACE: case TL_FIND__KINDS: break;
     }
     sb_printf(&b, "%s", RULE);
@@ -482,7 +524,7 @@ void tl__finding_stderr(const char *text, size_t len) {
 /* ---- entry points ----------------------------------------------------------------- */
 
 void tl__finding_report(const tl_finding *f) {
-    if (!f->nsteps && f->kind != TL_FIND_MISUSE) return;
+    if (!f->nsteps && f->kind != TL_FIND_MISUSE && f->kind != TL_FIND_TASK) return;
     tl__finding_counted(f->kind);
     /* At or after everything written so far: the waits it names are open. */
     uint64_t now = tl__tracks_now();
@@ -507,6 +549,7 @@ void tl__finding_summary(char *out, size_t cap) {
         {TL_FIND_HANG, "hang", "hangs"},
         {TL_FIND_LOCK_ORDER, "lock order inversion", "lock order inversions"},
         {TL_FIND_MISUSE, "misuse", "misuses"},
+        {TL_FIND_TASK, "unobserved task failure", "unobserved task failures"},
     };
     size_t n = 0;
     if (cap) out[0] = 0;

@@ -19,6 +19,7 @@ typedef enum tl_finding_kind {
     TL_FIND_HANG,
     TL_FIND_MISUSE,
     TL_FIND_RACE, /* rendered by tl_racereport.c; here only counted and named */
+    TL_FIND_TASK, /* a pool task failed and nobody looked (tl_tracks_hl.c) */
     TL_FIND__KINDS
 } tl_finding_kind;
 
@@ -67,6 +68,15 @@ typedef struct tl_finding {
     uint32_t lost_cond, lost_tid;
     uint64_t lost_ns;
     tl_fsite lost_at;
+    /* unobserved task failure (tid: who shut the pool down or released it) */
+    struct {
+        uint32_t pool, worker, submitter;
+        uint64_t serial, failed_ns;
+        int64_t status;
+        char label[TL_NAME_MAX];
+        const char *error; /* the task's message (kept until exit), or NULL */
+        tl_fsite submitted_at;
+    } task;
 } tl_finding;
 
 /* Clears f and gives it a kind, a new id, a count of 1, a thread and a time. */

@@ -167,6 +167,13 @@ static void on_fork_child(void) {
 
 /* ---- start and finish ------------------------------------------------------ */
 
+/* A normal exit (not a fatal signal: the pools' locks may be held there)
+ * still reports what only the end of the program reveals. */
+static void at_exit(void) {
+    if (atomic_load_explicit(&tl__g.state, memory_order_acquire) == TL_STATE_ON) tl__pools_at_exit();
+    tl__finish();
+}
+
 static void init_once_fn(void) {
     tl__options_load(&tl__g.opt);
     tl__g.pid = (uint64_t)getpid();
@@ -189,7 +196,7 @@ static void init_once_fn(void) {
         return;
     }
     pthread_atfork(NULL, NULL, on_fork_child);
-    atexit(tl__finish);
+    atexit(at_exit);
     if (tl__g.opt.signals) install_signal_handlers();
     atomic_store_explicit(&tl__g.state, TL_STATE_ON, memory_order_release);
 }

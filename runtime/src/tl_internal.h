@@ -112,7 +112,7 @@ TL_INTERNAL void tl__nap(uint64_t ns);
 typedef struct tl_thread_rec {
     /* Producer side, one cache line touched only by the owning thread (the
      * writer keeps its own copies of ring and mask). */
-    _Alignas(64) tl_event *ring;
+    _Alignas(64) tl_rec *ring;
     uint64_t mask;         /* ring size - 1 (a power of two) */
     uint64_t head_local;   /* next slot to fill */
     uint64_t tail_cache;   /* last tail seen by the producer */
@@ -197,6 +197,10 @@ typedef enum tl_obj_kind {
     TL_OBJ_COND,
     TL_OBJ_SEM,
     TL_OBJ_BARRIER,
+    TL_OBJ_QUEUE,   /* init_value: capacity, 0 unbounded */
+    TL_OBJ_POOL,    /* init_value: workers */
+    TL_OBJ_EVENT,
+    TL_OBJ_TIMER,   /* init_value: delay (ns) */
     TL_OBJ__COUNT
 } tl_obj_kind;
 
@@ -290,7 +294,7 @@ static inline void tl__record_in(tl_thread_rec *t, unsigned kind, uint32_t obj,
             return;
         }
     }
-    tl_event *e = &t->ring[head & t->mask];
+    tl_rec *e = &t->ring[head & t->mask];
     e->ts = tl__now();
     e->seq = tl__kind_is_sync(kind)
                  ? atomic_fetch_add_explicit(&tl__seq, 1, memory_order_relaxed)
@@ -383,6 +387,10 @@ typedef struct tl_global {
 enum { TL_STATE_UNINIT = 0, TL_STATE_ON = 1, TL_STATE_OFF = 2, TL_STATE_DONE = 3 };
 
 extern TL_INTERNAL tl_global tl__g;
+
+/* At exit, before the trace closes: failures of pool tasks nobody looked
+ * at (tl_pool.c). */
+TL_INTERNAL void tl__pools_at_exit(void);
 
 /* Starts tracing once per process (idempotent, thread-safe). Returns 1 when
  * tracing is on afterwards. */

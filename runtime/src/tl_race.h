@@ -80,7 +80,7 @@ TL_INTERNAL size_t tl__race_var_name(uintptr_t addr, char *out, size_t cap);
  * post/acquire, barrier arrive/leave, thread create/end/join; and sleeps,
  * for the "only a sleep separated them" note. */
 
-/* Synchronization keyed by an address (atomics, tl_queue, tl_pool, tl_event):
+/* Synchronization keyed by an address (atomics, tl_queue, tl_pool, tl_rec):
  * release joins the calling thread's clock into key's clock (then advances
  * the thread's own clock); acquire joins key's clock into the thread's.
  * Call release before the store that publishes, acquire after the load

@@ -576,7 +576,7 @@ static void render(tl_race_rec *r, uint32_t ev_tid, uint64_t ev_ns) {
     tl__finding_counted(TL_FIND_RACE);
 }
 
-void tl__racereport_event(uint32_t tid, uint64_t ns, const tl_event *e) {
+void tl__racereport_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
     tl_race_rec *r = (tl_race_rec *)(uintptr_t)e->arg;
     if (r) render(r, tid, ns);
 }

@@ -12,7 +12,7 @@
 #include "tl_internal.h"
 
 /* A TL_EV_RACE event of thread tid, drawn at ns (tl__tracks_event's time). */
-TL_INTERNAL void tl__racereport_event(uint32_t tid, uint64_t ns, const tl_event *e);
+TL_INTERNAL void tl__racereport_event(uint32_t tid, uint64_t ns, const tl_rec *e);
 /* At the end of the trace, after the last event: reports every record whose
  * event was lost, writes the final repeat counts, says how many races were
  * past THREADLENS_MAX_RACES. */

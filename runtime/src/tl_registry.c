@@ -93,13 +93,13 @@ static uint64_t ring_size(void) {
 }
 
 /* Takes a recycled ring or maps one. Called with reg_lock held. */
-static tl_event *ring_get(uint64_t n) {
+static tl_rec *ring_get(uint64_t n) {
     free_ring *r = free_rings;
     if (r) {
         free_rings = r->next;
-        return (tl_event *)(void *)r;
+        return (tl_rec *)(void *)r;
     }
-    return tl__pages(n * sizeof(tl_event));
+    return tl__pages(n * sizeof(tl_rec));
 }
 
 int tl__ring_recycle(tl_thread_rec *t) {
@@ -285,6 +285,8 @@ void tl__thread_rename_other(tl_thread_rec *self, tl_thread_rec *t, const char *
 static const char *const kind_names[TL_OBJ__COUNT] = {
     [TL_OBJ_MUTEX] = "mutex", [TL_OBJ_RWLOCK] = "rwlock", [TL_OBJ_SPIN] = "spinlock",
     [TL_OBJ_COND] = "cond",   [TL_OBJ_SEM] = "sem",       [TL_OBJ_BARRIER] = "barrier",
+    [TL_OBJ_QUEUE] = "queue", [TL_OBJ_POOL] = "pool",     [TL_OBJ_EVENT] = "event",
+    [TL_OBJ_TIMER] = "timer",
 };
 
 const char *tl__obj_kind_name(unsigned kind) {

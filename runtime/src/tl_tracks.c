@@ -30,16 +30,15 @@
 
 #include "tl_racereport.h"
 #include "tl_symbolize.h"
-#include "tl_tracks.h"
+#include "tl_tracks_int.h"
 
 #define MAX_PHASES 128 /* deeper phases are counted, not drawn (Perfetto stops at 512) */
 #define MAX_LEVELS 256 /* phases and functions; deeper calls are counted, not drawn */
-#define ESC_NAME (TL_NAME_MAX * 6 + 1)
 #define SEM_TOKENS 64
 
-typedef enum {
-    ST_NONE, ST_RUNNING, ST_LOCK, ST_COND, ST_JOIN, ST_BARRIER, ST_SEM, ST_SLEEP, ST_ENDED
-} state_t;
+/* Why a piece continues a slice: a cut or an inner level ending, or a
+ * level opening around it. */
+enum { CONT_NO, CONT_CUT, CONT_LEVEL };
 
 /* An open slice on a thread track: written as X when it ends or is cut. */
 typedef struct open_slice {
@@ -47,13 +46,15 @@ typedef struct open_slice {
     uint64_t site;      /* of the event that opened it (0: none) */
     uint64_t flow_in;   /* bind id for the first piece, 0: none */
     uint8_t flags;      /* the opening event's TL_EVF_* */
-    uint8_t cont;       /* a piece after a cut */
+    uint8_t cont;       /* a piece after a cut (CONT_*) */
 } open_slice;
 
-/* A level above the state slice: a program phase or a function call. */
+/* A level above the state slice: a program phase, a function call, a pool
+ * task or a timer's function. */
 typedef struct phase {
     const char *jname;  /* escaped name, in the text cache */
-    uint8_t func;       /* a function (cat "function"), else a phase */
+    uint8_t kind;       /* TL_LV_* */
+    char *xargs;        /* more args members for every piece (owned), or NULL */
     open_slice s;
 } phase;
 
@@ -115,7 +116,7 @@ static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
  * by pointer), call sites ("file:line", or a symbolized return address) and
  * the names the writer gives objects (keyed by their registry record) are
  * made and escaped once, not on every event. Open addressing; never shrinks. */
-enum { TXT_NAME, TXT_SITE, TXT_PC, TXT_OBJ, TXT_FUNC };
+enum { TXT_NAME, TXT_SITE, TXT_PC, TXT_OBJ, TXT_FUNC, TXT_ENTRY };
 
 /* A name for an object registered by the preload, which knows only its
  * address and maybe where it was initialized: the variable holding it
@@ -168,6 +169,10 @@ static void text_make(text *t, uint64_t key, uint32_t kind) {
         char raw[512];
         tl__sym_pc(key, raw, sizeof raw);
         tl__json_escape(buf, sizeof buf, func_of_label(raw));
+    } else if (kind == TXT_ENTRY) { /* a function's entry address */
+        char raw[TL_NAME_MAX];
+        if (!tl__sym_func(key, raw, sizeof raw)) snprintf(raw, sizeof raw, "%#llx", (unsigned long long)key);
+        tl__json_escape(buf, sizeof buf, raw);
     } else if (kind == TXT_OBJ) {
         char raw[TL_NAME_MAX];
         obj_auto_name((const tl_obj *)(uintptr_t)key, raw, sizeof raw);
@@ -214,7 +219,7 @@ static const text *site_text(uint64_t site, unsigned flags) {
 
 /* ---- model tables ---------------------------------------------------------- */
 
-static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
+void *tl__tk_grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
     uint32_t cap = *n ? *n : 16;
     while (cap <= want) cap *= 2;
     char *p = realloc(arr, (size_t)cap * elem);
@@ -223,6 +228,8 @@ static void *grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
     *n = cap;
     return p;
 }
+
+#define grow tl__tk_grow
 
 void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj) {
     if (max_tid >= nthreads) threads = grow(threads, &nthreads, max_tid, sizeof *threads);
@@ -287,7 +294,7 @@ static void put_site_value(uint64_t site, unsigned flags) {
 }
 
 /* ,"args":{"<key>":"file:line"} when the event has a site. */
-static void put_site_args(const char *key, const tl_event *e) {
+static void put_site_args(const char *key, const tl_rec *e) {
     if (!e || !e->site) return;
     tl__out_lit(O, ",\"args\":{\"");
     tl__out_str(O, key);
@@ -363,49 +370,69 @@ static void see(uint32_t tid) {
     tl__out_lit(O, "}},\n");
 }
 
-static void put_x_args(const open_slice *o) {
-    if (o->cont) tl__out_lit(O, ",\"args\":{\"continued\":true}");
-    else if (o->site) {
-        tl__out_lit(O, ",\"args\":{\"at\":");
+/* xargs: more members ("\"task\":3"), or NULL. */
+static void put_x_args(const open_slice *o, const char *xargs) {
+    const char *sep = ",\"args\":{";
+    if (o->cont) {
+        tl__out_str(O, sep);
+        tl__out_lit(O, "\"continued\":true");
+        sep = ",";
+    } else if (o->site) {
+        tl__out_str(O, sep);
+        tl__out_lit(O, "\"at\":");
         put_site_value(o->site, o->flags);
-        tl__out_lit(O, "}");
+        sep = ",";
     }
+    if (xargs && *xargs) {
+        tl__out_str(O, sep);
+        tl__out_str(O, xargs);
+        sep = ",";
+    }
+    if (sep[0] == ',' && sep[1] == 0) tl__out_lit(O, "}");
 }
 
 /* One complete slice [o->start, end) on tid's track. */
-static void slice_x(uint32_t tid, uint64_t end, const char *cat, const char *jname,
-                    const open_slice *o) {
+static void slice_xa(uint32_t tid, uint64_t end, const char *cat, const char *jname,
+                     const open_slice *o, const char *xargs) {
     line_begin('X', tid, o->start);
     tl__out_lit(O, ",\"dur\":");
     tl__out_ts(O, end - o->start);
     put_cat_name(cat, jname);
     put_flow(o->flow_in, 0);
-    put_x_args(o);
+    put_x_args(o, xargs);
     line_end();
     if (end > max_ns) max_ns = end;
 }
 
-static open_slice opening(uint64_t ns, const tl_event *site_ev, uint64_t flow_in) {
+static void slice_x(uint32_t tid, uint64_t end, const char *cat, const char *jname,
+                    const open_slice *o) {
+    slice_xa(tid, end, cat, jname, o, NULL);
+}
+
+static open_slice opening(uint64_t ns, const tl_rec *site_ev, uint64_t flow_in) {
     open_slice o = {ns, 0, flow_in, 0, 0};
     if (site_ev) o.site = site_ev->site, o.flags = site_ev->flags;
     return o;
 }
 
+/* An empty piece after a level opened says nothing (the level opened just
+ * where the state changes, as a pool task does) and is left out. */
 static void state_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    if (t->state_open) slice_x(tid, ns, "state", t->sname, &t->st);
+    if (t->state_open && (ns > t->st.start || t->st.cont != CONT_LEVEL))
+        slice_x(tid, ns, "state", t->sname, &t->st);
     t->state_open = 0;
 }
 
 /* The state slice goes on after a phase boundary or a cut, as a new piece. */
-static void state_continue(wthread *t, uint64_t ns) {
-    t->st = (open_slice){ns, 0, 0, 0, 1};
+static void state_continue(wthread *t, uint64_t ns, uint8_t cont) {
+    t->st = (open_slice){ns, 0, 0, 0, cont};
     t->state_open = t->sname[0] != 0;
 }
 
 /* Ends the open state slice and opens "<what><object name>". */
 static void state_set(uint32_t tid, uint64_t ns, state_t st, const char *what, const char *jobj,
-                      uint32_t wait_obj, uint64_t flow_in, const tl_event *site_ev) {
+                      uint32_t wait_obj, uint64_t flow_in, const tl_rec *site_ev) {
     wthread *t = thr(tid);
     see(tid);
     state_close(tid, ns);
@@ -416,7 +443,7 @@ static void state_set(uint32_t tid, uint64_t ns, state_t st, const char *what, c
     t->state_open = 1;
 }
 
-static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_event *site_ev) {
+static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *site_ev) {
     state_set(tid, ns, ST_RUNNING, "running", NULL, 0, flow_in, site_ev);
 }
 
@@ -449,13 +476,19 @@ static uint64_t flow_source(uint32_t src_tid, uint64_t src_ns, const char *what,
 }
 
 static void phase_x(uint32_t tid, uint64_t end, const phase *p) {
-    slice_x(tid, end, p->func ? "function" : "phase", p->jname, &p->s);
+    static const char *const cat[] = {"phase", "function", "task", "timer"};
+    slice_xa(tid, end, cat[p->kind], p->jname, &p->s, p->xargs);
 }
 
-/* Opens a level inside the others; 0 when the stack is full. */
-static int level_push(uint32_t tid, uint64_t ns, const char *jname, int func, open_slice o) {
+/* Opens a level inside the others; 0 when the stack is full. xargs is
+ * owned by the level from now on (freed even when it is not drawn). */
+static int level_push(uint32_t tid, uint64_t ns, const char *jname, int kind, open_slice o,
+                      char *xargs) {
     wthread *t = thr(tid);
-    if (t->depth >= MAX_LEVELS) return 0;
+    if (t->depth >= MAX_LEVELS) {
+        free(xargs);
+        return 0;
+    }
     if (t->depth == t->cap_levels) {
         int cap = t->cap_levels ? 2 * t->cap_levels : 16;
         phase *p = realloc(t->phases, (size_t)cap * sizeof *p);
@@ -464,9 +497,9 @@ static int level_push(uint32_t tid, uint64_t ns, const char *jname, int func, op
     }
     state_close(tid, ns);
     o.start = ns;
-    t->phases[t->depth++] = (phase){jname, (uint8_t)func, o};
-    t->nphases += !func;
-    state_continue(t, ns);
+    t->phases[t->depth++] = (phase){jname, (uint8_t)kind, xargs, o};
+    t->nphases += kind == TL_LV_PHASE;
+    state_continue(t, ns, CONT_LEVEL);
     return 1;
 }
 
@@ -479,26 +512,27 @@ static void level_pop(uint32_t tid, uint64_t ns, int k) {
     wthread *t = thr(tid);
     for (int i = k; i < t->depth; i++) phase_x(tid, ns, &t->phases[i]);
     state_close(tid, ns);
-    t->nphases -= !t->phases[k].func;
+    t->nphases -= t->phases[k].kind == TL_LV_PHASE;
+    free(t->phases[k].xargs);
     for (int i = k + 1; i < t->depth; i++) {
         t->phases[i - 1] = t->phases[i];
         t->phases[i - 1].s = (open_slice){ns, 0, 0, 0, 1};
     }
     t->depth--;
-    state_continue(t, ns);
+    state_continue(t, ns, CONT_CUT);
 }
 
 /* The innermost open level of that kind, -1 when none. */
-static int level_find(const wthread *t, int func) {
+static int level_find(const wthread *t, int kind) {
     for (int i = t->depth - 1; i >= 0; i--)
-        if (t->phases[i].func == func) return i;
+        if (t->phases[i].kind == kind) return i;
     return -1;
 }
 
-static void phase_begin(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void phase_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wthread *t = thr(tid);
     const char *jname = name_text((const char *)(uintptr_t)e->arg)->s;
-    if (t->nphases >= MAX_PHASES || !level_push(tid, ns, jname, 0, opening(ns, e, 0)))
+    if (t->nphases >= MAX_PHASES || !level_push(tid, ns, jname, TL_LV_PHASE, opening(ns, e, 0), NULL))
         thr(tid)->skipped++;
 }
 
@@ -508,18 +542,18 @@ static void phase_end(uint32_t tid, uint64_t ns) {
         t->skipped--;
         return;
     }
-    int k = level_find(t, 0);
+    int k = level_find(t, TL_LV_PHASE);
     if (k >= 0) level_pop(tid, ns, k); /* an end without a begin: nothing to close */
 }
 
 /* A call of instrumented code: named after the function the return address
  * e->site is in, args.at its call site (e->arg, the return address into the
  * caller), none when the caller is the runtime's own thread trampoline. */
-static void func_enter(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void func_enter(uint32_t tid, uint64_t ns, const tl_rec *e) {
     const char *jname = text_of(e->site, TXT_FUNC)->s;
     uint64_t at = tl__racereport_own_pc(e->arg) ? 0 : e->arg;
     open_slice o = {ns, at, 0, TL_EVF_PC, 0};
-    if (!level_push(tid, ns, jname, 1, o)) thr(tid)->fskipped++;
+    if (!level_push(tid, ns, jname, TL_LV_FUNC, o, NULL)) thr(tid)->fskipped++;
 }
 
 static void func_exit(uint32_t tid, uint64_t ns) {
@@ -528,13 +562,16 @@ static void func_exit(uint32_t tid, uint64_t ns) {
         t->fskipped--;
         return;
     }
-    int k = level_find(t, 1);
+    int k = level_find(t, TL_LV_FUNC);
     if (k >= 0) level_pop(tid, ns, k); /* a return from before tracing: ignored */
 }
 
 static void thread_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    for (int i = 0; i < t->depth; i++) phase_x(tid, ns, &t->phases[i]);
+    for (int i = 0; i < t->depth; i++) {
+        phase_x(tid, ns, &t->phases[i]);
+        free(t->phases[i].xargs);
+    }
     t->depth = t->nphases = t->skipped = t->fskipped = 0;
     state_close(tid, ns);
     t->state = ST_ENDED;
@@ -554,7 +591,7 @@ void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age) {
         t->phases[i].s = (open_slice){ns, 0, 0, 0, 1};
     }
     state_close(tid, ns);
-    state_continue(t, ns);
+    state_continue(t, ns, CONT_CUT);
     t->last_ns = ns; /* later events of this thread cannot start before the cut */
 }
 
@@ -573,7 +610,7 @@ static void counter(uint32_t tid, uint64_t ns, const char *jname, const char *ke
 }
 
 static void instant(uint32_t tid, uint64_t ns, const char *cat, const char *jname,
-                    const tl_event *site_ev) {
+                    const tl_rec *site_ev) {
     line_begin('i', tid, ns);
     tl__out_lit(O, ",\"s\":\"t\"");
     put_cat_name(cat, jname);
@@ -583,7 +620,7 @@ static void instant(uint32_t tid, uint64_t ns, const char *cat, const char *jnam
 
 /* ---- locks ------------------------------------------------------------------ */
 
-static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, const tl_event *e) {
+static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, const tl_rec *e) {
     line_begin('b', tid, ns);
     put_cat_name("lock", o->jname);
     tl__out_lit(O, ",\"id2\":{\"local\":");
@@ -600,7 +637,7 @@ static void hold_b(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, int read, 
     line_end();
 }
 
-static void hold_e(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, const tl_event *e) {
+static void hold_e(uint32_t tid, uint64_t ns, wobj *o, uint64_t hold, const tl_rec *e) {
     line_begin('e', tid, ns);
     put_cat_name("lock", o->jname);
     tl__out_lit(O, ",\"id2\":{\"local\":");
@@ -616,7 +653,7 @@ static reader *find_reader(wobj *o, uint32_t tid) {
     return NULL;
 }
 
-static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_event *e) {
+static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_rec *e) {
     if (!read && o->owner == tid) {
         if (o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_RECURSIVE) {
             o->depth++; /* re-entry: the same hold goes on */
@@ -654,7 +691,7 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_eve
 }
 
 /* Releases one level of tid's hold (recursive mutexes and read locks nest). */
-static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, const tl_event *e) {
+static void lock_drop(uint32_t tid, uint64_t ns, wobj *o, const tl_rec *e) {
     /* A normal mutex or a spinlock is unlocked for whoever asks (misuse, and
      * the detectors say so): the owner's hold ends here. */
     if (o->owner && o->owner != tid && tl__unlock_unchecked(o->kind, o->subkind)) {
@@ -688,7 +725,7 @@ static const char *wait_verb(const wobj *o, unsigned mode) {
     return mode == TL_MODE_READ ? "waiting to read " : "waiting for ";
 }
 
-static void on_lock(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_lock(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wobj *o = obj(e->obj);
     wthread *t = thr(tid);
     int was_waiting = t->state == ST_LOCK && t->wait_obj == e->obj;
@@ -758,7 +795,7 @@ static void cond_claim(uint32_t tid, wobj *c) {
     }
 }
 
-static void on_cond(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_cond(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wobj *c = obj(e->obj);
     wthread *t = thr(tid);
     switch ((tl_event_kind)e->kind) {
@@ -831,7 +868,7 @@ static token sem_pop(wobj *s) {
     return t;
 }
 
-static void on_sem(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_sem(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wobj *s = obj(e->obj);
     wthread *t = thr(tid);
     switch ((tl_event_kind)e->kind) {
@@ -865,7 +902,7 @@ static void on_sem(uint32_t tid, uint64_t ns, const tl_event *e) {
 
 /* ---- barriers -------------------------------------------------------------- */
 
-static void on_barrier(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_barrier(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wobj *b = obj(e->obj);
     wthread *t = thr(tid);
     if (e->kind == TL_EV_BARRIER_ARRIVE) {
@@ -887,7 +924,7 @@ static void on_barrier(uint32_t tid, uint64_t ns, const tl_event *e) {
 
 /* ---- threads ---------------------------------------------------------------- */
 
-static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_thread(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wthread *t = thr(tid);
     switch ((tl_event_kind)e->kind) {
     case TL_EV_THREAD_START: {
@@ -947,7 +984,7 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_event *e) {
 
 /* ---- objects ----------------------------------------------------------------- */
 
-static void on_obj_init(uint32_t tid, uint64_t ns, const tl_event *e) {
+static void on_obj_init(uint32_t tid, uint64_t ns, const tl_rec *e) {
     wobj *o = obj(e->obj);
     const tl_obj *r = tl__obj_get(e->obj);
     ensure_running(tid, ns);
@@ -967,6 +1004,14 @@ static void on_obj_init(uint32_t tid, uint64_t ns, const tl_event *e) {
         tl__out_lit(O, ",\"created_at\":");
         put_site_value(e->site, e->flags);
     }
+    static const char *const size_key[TL_OBJ__COUNT] = {
+        [TL_OBJ_QUEUE] = "capacity", [TL_OBJ_POOL] = "workers", [TL_OBJ_TIMER] = "delay_ns"};
+    if (r && o->kind < TL_OBJ__COUNT && size_key[o->kind]) {
+        tl__out_lit(O, ",\"");
+        tl__out_str(O, size_key[o->kind]);
+        tl__out_lit(O, "\":");
+        tl__out_u64(O, r->init_value);
+    }
     tl__out_lit(O, "}},\n");
     if (o->kind == TL_OBJ_SEM) {
         o->anon = e->arg;
@@ -978,7 +1023,7 @@ static void on_obj_init(uint32_t tid, uint64_t ns, const tl_event *e) {
 
 /* ---- the entry points -------------------------------------------------------- */
 
-static uint64_t event_ns(wthread *t, const tl_event *e) {
+static uint64_t event_ns(wthread *t, const tl_rec *e) {
     uint64_t ns = tl__clock_to_ns(e->ts);
     /* Keep time consistent with the order we process in: a thread preempted
      * between reading the clock and taking its sequence number would
@@ -992,7 +1037,7 @@ static uint64_t event_ns(wthread *t, const tl_event *e) {
     return ns;
 }
 
-uint64_t tl__tracks_event(uint32_t tid, const tl_event *e) {
+uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e) {
     wthread *t = thr(tid);
     uint64_t ns = event_ns(t, e);
     if (t->state == ST_ENDED) return ns; /* after THREAD_END nothing is drawn */
@@ -1057,6 +1102,17 @@ uint64_t tl__tracks_event(uint32_t tid, const tl_event *e) {
     case TL_EV_RACE: /* the writer has tl_racereport draw it */
         ensure_running(tid, ns);
         break;
+    case TL_EV_Q_WAIT: case TL_EV_Q_PUT: case TL_EV_Q_GET: case TL_EV_Q_FAIL:
+    case TL_EV_Q_DONE: case TL_EV_Q_JOINED: case TL_EV_Q_CLOSE:
+    case TL_EV_POOL_WORKER: case TL_EV_POOL_IDLE: case TL_EV_TASK_LABEL: case TL_EV_TASK_SUBMIT:
+    case TL_EV_TASK_BEGIN: case TL_EV_TASK_FAIL: case TL_EV_TASK_END: case TL_EV_TASK_CANCEL:
+    case TL_EV_FUTURE_WAIT: case TL_EV_FUTURE_DONE: case TL_EV_POOL_SHUTDOWN:
+    case TL_EV_TASK_UNOBSERVED:
+    case TL_EV_EVENT_SET: case TL_EV_EVENT_CLEAR: case TL_EV_EVENT_WAIT: case TL_EV_EVENT_WAKE:
+    case TL_EV_TIMER_START: case TL_EV_TIMER_WAIT: case TL_EV_TIMER_FIRE: case TL_EV_TIMER_DONE:
+    case TL_EV_TIMER_CANCEL:
+        tl__tracks_hl_event(tid, ns, e);
+        break;
     case TL_EV__COUNT:
         break;
     }
@@ -1094,6 +1150,7 @@ static void reset_model(void) {
     free(texts);
     texts = NULL, ntexts = captexts = 0;
     hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
+    tl__tracks_hl_reset();
 }
 
 void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
@@ -1161,3 +1218,78 @@ void tl__tracks_site_label(uint64_t site, unsigned flags, char *out, size_t cap)
         snprintf(out, cap, "%s:%d", s->file, s->line > 0 ? s->line : 0);
     }
 }
+
+/* ---- for tl_tracks_hl.c (tl_tracks_int.h) ---------------------------------------- */
+
+void tl__tk_state(uint32_t tid, uint64_t ns, state_t st, const char *what, const char *jobj,
+                  uint32_t wait_obj, uint64_t flow_in, const tl_rec *site_ev) {
+    state_set(tid, ns, st, what, jobj, wait_obj, flow_in, site_ev);
+}
+
+void tl__tk_running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *site_ev) {
+    running(tid, ns, flow_in, site_ev);
+}
+
+void tl__tk_ensure_running(uint32_t tid, uint64_t ns) { ensure_running(tid, ns); }
+
+state_t tl__tk_state_of(uint32_t tid, uint32_t *wait_obj) {
+    wthread *t = thr(tid);
+    if (wait_obj) *wait_obj = t->wait_obj;
+    return (state_t)t->state;
+}
+
+uint64_t tl__tk_flow_source(uint32_t src_tid, uint64_t src_ns, const char *what, const char *jobj,
+                            uint64_t dst_ns) {
+    return flow_source(src_tid, src_ns, what, jobj, dst_ns);
+}
+
+void tl__tk_flow_target(uint32_t tid, uint64_t ns, const char *what, const char *jobj,
+                        uint64_t flow) {
+    if (!flow) return;
+    see(tid);
+    char name[ESC_NAME + 32];
+    join2(name, what, jobj);
+    line_begin('X', tid, ns);
+    tl__out_lit(O, ",\"dur\":0");
+    put_cat_name("flow", name);
+    put_flow(flow, 0);
+    line_end();
+}
+
+int tl__tk_level_push(uint32_t tid, uint64_t ns, const char *jname, int kind, uint64_t flow_in,
+                      const tl_rec *site_ev, char *xargs) {
+    see(tid);
+    return level_push(tid, ns, jname, kind, opening(ns, site_ev, flow_in), xargs);
+}
+
+void tl__tk_level_pop(uint32_t tid, uint64_t ns, int kind, char *xargs) {
+    wthread *t = thr(tid);
+    int k = level_find(t, kind);
+    if (k < 0) {
+        free(xargs);
+        return;
+    }
+    if (xargs) {
+        free(t->phases[k].xargs);
+        t->phases[k].xargs = xargs;
+        t->phases[k].s.site = 0;
+    }
+    level_pop(tid, ns, k);
+}
+
+void tl__tk_counter(uint32_t tid, uint64_t ns, const char *jname, const char *key, double v) {
+    counter(tid, ns, jname, key, v);
+}
+
+void tl__tk_meta_begin(uint32_t tid, const char *name) { meta_begin(tid, name); }
+void tl__tk_put_site(uint64_t site, unsigned flags) { put_site_value(site, flags); }
+const char *tl__tk_obj_jname(uint32_t id) { return obj(id)->jname; }
+
+const char *tl__tk_thread_jname(uint32_t tid) {
+    see(tid);
+    return thr(tid)->jname;
+}
+
+const char *tl__tk_name_jtext(const char *name) { return name ? name_text(name)->s : ""; }
+const char *tl__tk_func_jtext(uint64_t fn) { return text_of(fn, TXT_ENTRY)->s; }
+const char *tl__tk_site_jtext(uint64_t site, unsigned flags) { return site_text(site, flags)->s; }

@@ -20,7 +20,7 @@ TL_INTERNAL void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_
  * processing their events never moves it. Call before each batch. */
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
 /* Returns the event's time in ns as drawn (clamped into the order). */
-TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_event *e);
+TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e);
 /* The thread's record ended and is drained: if its THREAD_END was lost,
  * its track ends at its last event. */
 TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);

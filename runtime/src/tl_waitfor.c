@@ -153,6 +153,7 @@ static int hang_state(const dthread *t) {
     switch ((dstate)t->state) {
     case DS_LOCK: case DS_COND: case DS_SEM: case DS_BARRIER: return !tl__d_obj(t->wait_on)->shared;
     case DS_JOIN: return t->wait_on != 0 && !tl__d_thread(t->wait_on)->ended;
+    case DS_QUEUE: case DS_IDLE: case DS_FUTURE: case DS_EVENT: return 1;
     case DS_RUN: case DS_SLEEP: break;
     }
     return 0;

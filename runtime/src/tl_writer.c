@@ -41,7 +41,7 @@
 
 typedef struct active {
     tl_thread_rec *rec;
-    const tl_event *ring; /* copies: the record's producer line stays the */
+    const tl_rec *ring; /* copies: the record's producer line stays the */
     uint64_t mask;        /* producer's alone */
     uint32_t id;
     uint64_t pos;    /* next event to process */
@@ -50,7 +50,7 @@ typedef struct active {
     /* Events copied out of the ring while the merge waits for a missing
      * sequence number, so the ring keeps draining and the thread does not
      * stall or drop because another one was preempted. Read before the ring. */
-    tl_event *stage;
+    tl_rec *stage;
     uint32_t stage_head, stage_len, stage_cap;
 } active;
 
@@ -122,7 +122,7 @@ static inline void step(active *a) {
     if ((++a->pos & 1023) == 0) atomic_store_explicit(&a->rec->tail, a->pos, memory_order_release);
 }
 
-static const tl_event *peek(active *a) {
+static const tl_rec *peek(active *a) {
     if (staged(a)) return &a->stage[a->stage_head];
     return a->pos < a->avail ? &a->ring[a->pos & a->mask] : NULL;
 }
@@ -134,7 +134,7 @@ static void stage_ring(active *a) {
     if (a->stage_len + n > a->stage_cap) {
         uint32_t cap = a->stage_cap ? a->stage_cap : 4096;
         while (cap < a->stage_len + n) cap *= 2;
-        tl_event *p = realloc(a->stage, (size_t)cap * sizeof *p);
+        tl_rec *p = realloc(a->stage, (size_t)cap * sizeof *p);
         if (!p) return; /* the ring keeps them; the producer waits instead */
         a->stage = p, a->stage_cap = cap;
     }
@@ -143,7 +143,7 @@ static void stage_ring(active *a) {
 
 /* One event, in the global order: its trace events, the detectors, and a
  * race the detector (on the program's threads) announced. */
-static inline void process(uint32_t id, const tl_event *e) {
+static inline void process(uint32_t id, const tl_rec *e) {
     uint64_t ns = tl__tracks_event(id, e);
     tl__detect_event(id, ns, e);
     if (TL_UNLIKELY(e->kind == TL_EV_RACE)) tl__racereport_event(id, ns, e);
@@ -153,7 +153,7 @@ static inline void process(uint32_t id, const tl_event *e) {
  * Returns the number processed. */
 static uint64_t advance(uint32_t idx) {
     active *a = &W.act[idx];
-    const tl_event *e;
+    const tl_rec *e;
     uint64_t n = 0;
     while ((e = peek(a)) != NULL) {
         if (tl__kind_is_sync(e->kind)) {
@@ -191,7 +191,7 @@ static uint64_t merge(int final) {
         W.gap_since = 0;
         heap_pop();
         active *a = &W.act[top.idx];
-        const tl_event *e = peek(a);
+        const tl_rec *e = peek(a);
         process(a->id, e);
         step(a);
         n++;

@@ -338,6 +338,20 @@ case_sem_handoff() {
     clean
 }
 
+# Issue 7's tools are hand-offs too: queue, pool, event order everything.
+case_hl_handoff() {
+    build hl_handoff -I"$HERE/../../runtime/include"
+    run -- hl_handoff
+    out_has "sum 9800 after 17 got 42"
+    clean
+}
+case_hl_tasks_race() {
+    build hl_handoff -I"$HERE/../../runtime/include"
+    run -- hl_handoff tasks_race
+    out_has "counter set"
+    racy 1 hl_handoff.c task-add task-add
+}
+
 case_rwlock_write_under_read() {
     build rwlock
     run -- rwlock write_under_read

@@ -39,7 +39,7 @@ static void open_trace(void) {
 
 static void ev_full(uint32_t tid, unsigned kind, uint32_t obj, uint64_t arg, unsigned aux,
                     uint64_t site, unsigned flags) {
-    tl_event e = {0};
+    tl_rec e = {0};
     now_ns += 1000;
     e.ts = t0 + now_ns; /* monotonic clock mode: ticks are ns from t0 */
     e.seq = tl__kind_is_sync(kind) ? seq++ : 0;

@@ -7,7 +7,7 @@
 
 static tl_thread_rec *make_ring(uint64_t size) {
     tl_thread_rec *t = calloc(1, sizeof *t);
-    t->ring = calloc(size, sizeof(tl_event));
+    t->ring = calloc(size, sizeof(tl_rec));
     t->mask = size - 1;
     t->id = 1;
     return t;

@@ -24,7 +24,7 @@ static void open_trace(void) {
 
 /* One event of thread tid, 1 us after the previous one. */
 static void ev(uint32_t tid, unsigned kind, uint32_t obj, uint64_t arg, unsigned aux) {
-    tl_event e = {0};
+    tl_rec e = {0};
     now_ns += 1000;
     e.ts = now_ns; /* monotonic clock mode: ticks are ns */
     e.seq = tl__kind_is_sync(kind) ? seq++ : 0;

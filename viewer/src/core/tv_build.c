@@ -207,6 +207,16 @@ static void meta(tv_builder *b, const tv_rec *r, uint32_t proc) {
         o->created_at = r->str2;
         break;
     }
+    case TV_META_POOL_WORKER: {
+        uint32_t l = thread_lane(b, proc, r);
+        tv_pool_worker *w = l == TV_NONE ? NULL : TV_PUSH(b, b->pool_workers);
+        if (!w) return;
+        w->pool = r->u.i;
+        w->index = r->id == UINT64_MAX ? -1 : (int64_t)r->id;
+        w->pid = P->pid;
+        w->lane = l;
+        break;
+    }
     case TV_META_SUMMARY:
         b->has_summary = 1;
         b->summary_events = r->u.i;
@@ -353,6 +363,7 @@ static void free_builder(tv_builder *b) {
     free(b->ep1.v);
     free(b->flows.v);
     free(b->objects.v);
+    free(b->pool_workers.v);
     free(b);
 }
 

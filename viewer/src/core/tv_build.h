@@ -101,6 +101,7 @@ typedef struct tv_builder {
     TV_VEC(tv_ep) ep2, ep1;
     TV_VEC(tv_flow) flows;
     TV_VEC(tv_object) objects;
+    TV_VEC(tv_pool_worker) pool_workers; /* lane: a build lane until the end */
 
     int64_t t0, t1;
     int has_time;

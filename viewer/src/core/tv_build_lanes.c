@@ -1,7 +1,8 @@
 /*
  * tv_build_lanes.c — the end of the build: v1 flows (s/t/f, bound to the
  * enclosing slice), then the model's arrays: processes and lanes in display
- * order, counters with their level-of-detail blocks, marks and findings.
+ * order, counters with their level-of-detail blocks, marks and findings,
+ * objects and pool workers.
  */
 #include <math.h>
 #include <stdio.h>
@@ -270,6 +271,11 @@ int tv_build_finish(tv_builder *b) {
     m->objects = fit(b->objects.v, b->objects.n, sizeof *b->objects.v);
     m->nobjects = b->objects.n;
     b->objects.v = NULL;
+    for (size_t i = 0; i < b->pool_workers.n; i++)
+        b->pool_workers.v[i].lane = b->lanes[b->pool_workers.v[i].lane].final;
+    m->pool_workers = fit(b->pool_workers.v, b->pool_workers.n, sizeof *b->pool_workers.v);
+    m->npool_workers = b->pool_workers.n;
+    b->pool_workers.v = NULL;
     tv_strtab_shrink(st);
     rc = 0;
 out:

@@ -67,7 +67,11 @@ static void join(lane_ctx *c, tv_item *items, uint32_t into, uint32_t k) {
     int64_t end = item_end(s) > item_end(a) ? item_end(s) : item_end(a);
     a->dur = end - a->ts;
     a->flags |= TV_SLICE_JOINED | (s->flags & TV_SLICE_UNFINISHED);
+    /* An X piece with args of its own (a pool task's last piece: its
+     * status) stays reachable as the slice's src_end. */
+    const tv_rec *r = tv_brec(c->b, s->rec);
     if (s->rec_end != TV_NONE) a->rec_end = s->rec_end;
+    else if (r->ph == 'X' && (r->flags & TV_REC_ARGS)) a->rec_end = s->rec;
     s->flags |= TV_ITEM_DEAD;
     s->link = into;
     s->depth = a->depth;

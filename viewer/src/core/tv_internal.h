@@ -99,6 +99,7 @@ enum tv_rec_flags {
     TV_REC_READ = 1u << 5,      /* args.mode == "read" */
     TV_REC_FINDING = 1u << 6,   /* cat == "finding" */
     TV_REC_LOCK = 1u << 7,      /* cat == "lock" */
+    TV_REC_ARGS = 1u << 8,      /* X/B: args other than continued */
 };
 
 /* Metadata kinds (tv_rec.scope of an M record). */
@@ -109,6 +110,7 @@ enum tv_meta {
     TV_META_THREAD_SORT,
     TV_META_OBJECT,
     TV_META_SUMMARY,
+    TV_META_POOL_WORKER,
 };
 
 /* One event as the build pass needs it (64 bytes; transient). String fields
@@ -120,7 +122,8 @@ enum tv_meta {
  *   s t f      ts, name, cat, id
  *   M          scope = tv_meta; PROCESS/THREAD_NAME: label; *_SORT: u.i;
  *              OBJECT: u.i = id, cat = kind, name, label = addr,
- *              str2 = created_at; SUMMARY: u.i = events, id = dropped */
+ *              str2 = created_at; SUMMARY: u.i = events, id = dropped;
+ *              POOL_WORKER: u.i = pool, id = index (UINT64_MAX: none) */
 typedef struct tv_rec {
     int64_t ts;
     union {

@@ -161,6 +161,7 @@ size_t tv_model_bytes(const tv_model *m) {
     b += m->ngmarks * sizeof *m->gmarks;
     b += m->nflows * sizeof *m->flows;
     b += m->nobjects * sizeof *m->objects;
+    b += m->npool_workers * sizeof *m->pool_workers;
     b += m->nfindings * (sizeof *m->findings_marks + sizeof *m->findings);
     return b;
 }
@@ -185,6 +186,7 @@ void tv_model_free(tv_model *m) {
     free(m->gmarks);
     free(m->flows);
     free(m->objects);
+    free(m->pool_workers);
     free(m->findings_marks);
     free(m->findings);
     tv_strtab_free(m->strings);

@@ -53,7 +53,9 @@ typedef struct tv_slice {
     int64_t ts;      /* ns */
     int64_t dur;     /* ns, >= 0 */
     tv_src src;      /* the X, B or b event (the first piece when joined) */
-    tv_src src_end;  /* the E or e event; TV_SRC_NONE for X */
+    tv_src src_end;  /* the E or e event; for X pieces joined into one slice,
+                        the last piece with args besides continued (a pool
+                        task's last piece holds its status); else TV_SRC_NONE */
     tv_str name;
     tv_str cat;
     uint32_t flags;  /* tv_slice_flags */
@@ -150,6 +152,14 @@ typedef struct tv_object {
     tv_str kind, name, addr, created_at;
 } tv_object;
 
+/* threadlens_pool_worker metadata: a thread that serves a pool. */
+typedef struct tv_pool_worker {
+    int64_t pool;  /* the pool's object id (args.pool) */
+    int64_t index; /* args.index, -1 when absent */
+    uint32_t pid;
+    uint32_t lane; /* its thread lane */
+} tv_pool_worker;
+
 /* A finding (instant of cat "finding"); its args are read with tv_model_event(). */
 typedef struct tv_finding {
     uint32_t mark;   /* index into model->findings_marks */
@@ -183,6 +193,8 @@ typedef struct tv_model {
     size_t nflows;
     tv_object *objects;
     size_t nobjects;
+    tv_pool_worker *pool_workers; /* in file order */
+    size_t npool_workers;
     tv_mark *findings_marks; /* every finding instant (also in its lane's or gmarks), by ts */
     tv_finding *findings;
     size_t nfindings;

@@ -254,6 +254,18 @@ static int parse_meta(ctx *c, tv_rec *r, const char *name, const cJSON *args) {
         }
         return 0;
     }
+    if (!strcmp(name, "threadlens_pool_worker")) {
+        r->scope = TV_META_POOL_WORKER;
+        a = cJSON_GetObjectItemCaseSensitive(args, "pool");
+        if (!IS_NUMBER(a) || !isfinite(a->valuedouble) || fabs(a->valuedouble) >= TV_MAX_ID) return 1;
+        r->u.i = (int64_t)a->valuedouble;
+        a = cJSON_GetObjectItemCaseSensitive(args, "index");
+        r->id = IS_NUMBER(a) && isfinite(a->valuedouble) && a->valuedouble >= 0 &&
+                        a->valuedouble < TV_MAX_ID
+                    ? (uint64_t)a->valuedouble
+                    : UINT64_MAX;
+        return 0;
+    }
     if (!strcmp(name, "threadlens_summary")) {
         r->scope = TV_META_SUMMARY;
         a = cJSON_GetObjectItemCaseSensitive(args, "events");
@@ -446,9 +458,13 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
     switch (phc) {
     case 'X':
     case 'B':
-        for (const cJSON *a = args ? args->child : NULL; a; a = a->next)
-            if (a->string && a->string[0] == 'c' && !strcmp(a->string, "continued") && is_true(a))
-                proto.flags |= TV_REC_CONTINUED;
+        for (const cJSON *a = args ? args->child : NULL; a; a = a->next) {
+            if (a->string && a->string[0] == 'c' && !strcmp(a->string, "continued")) {
+                if (is_true(a)) proto.flags |= TV_REC_CONTINUED;
+            } else {
+                proto.flags |= TV_REC_ARGS;
+            }
+        }
         if (is_true(fin) || is_true(fout)) {
             const cJSON *b = bind ? bind : id;
             if (b && id_key(b, &proto.id) == 0) {

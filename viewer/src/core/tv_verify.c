@@ -108,8 +108,13 @@ int tv_model_has_event(const tv_model *m, tv_src src, const cJSON *ev) {
         name = tv_strtab_find(m->strings, nm->valuestring, strlen(nm->valuestring));
         if (name == UINT32_MAX) return 0;
     }
+    const cJSON *dur = cJSON_GetObjectItemCaseSensitive(ev, "dur");
+    int64_t end = ts;
+    if (cJSON_IsNumber(dur) && isfinite(dur->valuedouble) && fabs(dur->valuedouble) <= 1e15)
+        end += llround(dur->valuedouble * 1000.0);
     switch (ph->valuestring[0]) {
-    case 'X':
+    case 'X': /* the first piece of a slice, or the last one (src_end) */
+        return has_begin(m, 0, ts, src, name) || has_end(m, 0, end, src);
     case 'B': return has_begin(m, 0, ts, src, name);
     case 'b':
     case 'S':

@@ -10,8 +10,8 @@
 #include "tv_model.h"
 
 /* Writes the report for m to f. json != 0: one JSON object with the keys
- * threads, events, dropped, locks, races, lock_order, deadlocks, hangs,
- * misuse always present. Returns 0, or -1 on a write error. */
+ * threads, events, dropped, locks, pools, races, lock_order, deadlocks,
+ * hangs, misuse always present. Returns 0, or -1 on a write error. */
 int tv_report_write(const tv_model *m, FILE *f, int json);
 
 /* `threadlens report [--json] FILE`: argv[0] is "report". Returns the exit

@@ -17,6 +17,19 @@
  *   collapse into the one with the highest args.count, listed where the
  *   first of them was. A data race keeps the time and thread of its first
  *   report (the access; later ones are the final count, written at the end).
+ * - Pools (tv_report_pools.c): threadlens_object of kind "pool", the threads
+ *   with a threadlens_pool_worker for it, and its tasks: X slices of cat
+ *   "task" (pieces of one (pid, args.pool_id, args.task) joined; a slice
+ *   without pool_id belongs to its worker's pool). A task runs from its
+ *   first piece's start to its last piece's end; its queue wait is
+ *   args.queue_wait_us; it failed when args.status is "failed" (or, when the
+ *   file cannot be re-read, when a "task failed" instant lies inside it).
+ *   Percentiles are nearest-rank. A worker's lifetime runs from its first
+ *   to its last state slice; busy = the sum of its tasks' run times;
+ *   utilization = busy / lifetime; imbalance = max busy / mean busy over
+ *   the pool's workers (0 when nothing ran). Idle gaps: per worker, from
+ *   its start to its first task, between consecutive tasks, and from its
+ *   last task to its end; the pool keeps the TV_REP_GAPS longest.
  */
 #ifndef TV_REPORT_INT_H
 #define TV_REPORT_INT_H
@@ -76,6 +89,43 @@ typedef struct tv_rep_finding {
     struct cJSON *args;    /* the event's args object (owned), never NULL */
 } tv_rep_finding;
 
+typedef struct tv_rep_worker {
+    uint32_t lane;
+    int64_t tid;
+    const char *thread;
+    int64_t index;      /* its threadlens_pool_worker index, -1 when unknown */
+    uint64_t tasks;
+    int64_t busy;       /* ns */
+    int64_t start, end; /* ns, its lifetime; start == end when unknown */
+    double utilization; /* busy / lifetime, 0 when the lifetime is 0 */
+} tv_rep_worker;
+
+/* Nearest-rank percentiles of n values (none when n == 0). */
+typedef struct tv_rep_pct {
+    uint64_t n;
+    int64_t p50, p95, max; /* ns */
+} tv_rep_pct;
+
+typedef struct tv_rep_gap {
+    uint32_t worker;    /* index in the pool's workers */
+    int64_t start, dur; /* ns */
+} tv_rep_gap;
+
+#define TV_REP_GAPS 3
+typedef struct tv_rep_pool {
+    uint32_t pid;
+    int64_t id;         /* object id */
+    const char *name;   /* the object's name, else args.pool, else NULL */
+    char *name_copy;    /* owns name when it came from args.pool */
+    tv_rep_worker *workers; /* by index, then tid */
+    size_t nworkers, capworkers;
+    uint64_t tasks, failed, cancelled; /* cancelled: "task cancelled" instants */
+    tv_rep_pct wait, run;
+    double imbalance;
+    tv_rep_gap gaps[TV_REP_GAPS]; /* longest first */
+    int ngaps;
+} tv_rep_pool;
+
 typedef struct tv_rep {
     const tv_model *m;
     tv_rep_thread *threads;
@@ -84,6 +134,8 @@ typedef struct tv_rep {
     size_t nlocks;
     tv_rep_finding *findings; /* in order of first report */
     size_t nfindings;
+    tv_rep_pool *pools;       /* objects' order, then pools only tasks name */
+    size_t npools;
     tv_map thread_by_tid; /* (pid, tid) -> index in threads */
     tv_map obj_by_id, obj_by_name; /* (pid, id or name) -> index in m->objects */
 } tv_rep;
@@ -94,6 +146,8 @@ extern const char *const tv_rep_kind_key[TV_REP_NKINDS];
 int tv_rep_build(tv_rep *r, const tv_model *m); /* 0, or -1 out of memory */
 void tv_rep_free(tv_rep *r);
 int tv_rep_findings(tv_rep *r);                 /* called by tv_rep_build */
+int tv_rep_pools(tv_rep *r);                    /* called by tv_rep_build */
+void tv_rep_pools_free(tv_rep *r);
 
 /* Name of thread tid / object id in process pid, or NULL. */
 const char *tv_rep_thread_name(const tv_rep *r, uint32_t pid, int64_t tid);

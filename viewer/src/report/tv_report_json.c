@@ -112,6 +112,77 @@ static int locks(const tv_rep *r, cJSON *arr) {
     return bad ? -1 : 0;
 }
 
+/* {p50, p95, max}, each null when there were no values. */
+static int add_pct(cJSON *o, const char *key, const tv_rep_pct *p) {
+    cJSON *x = cJSON_AddObjectToObject(o, key);
+    if (!x) return -1;
+    if (!p->n) {
+        int bad = 0;
+        static const char *const keys[] = {"p50", "p95", "max"};
+        for (int i = 0; i < 3; i++) bad |= !cJSON_AddNullToObject(x, keys[i]);
+        return bad ? -1 : 0;
+    }
+    return add_int(x, "p50", p->p50) | add_int(x, "p95", p->p95) | add_int(x, "max", p->max);
+}
+
+/* A ratio, to four decimals. */
+static int add_ratio(cJSON *o, const char *key, double v) {
+    return cJSON_AddNumberToObject(o, key, round(v * 10000) / 10000) ? 0 : -1;
+}
+
+static cJSON *add_obj(cJSON *arr) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int pools(const tv_rep *r, cJSON *arr) {
+    int bad = 0;
+    for (size_t i = 0; i < r->npools; i++) {
+        const tv_rep_pool *p = &r->pools[i];
+        cJSON *o = add_obj(arr), *ws, *gs;
+        if (!o) return -1;
+        bad |= add_int(o, "pid", p->pid);
+        bad |= add_int(o, "id", p->id);
+        bad |= add_str(o, "name", p->name);
+        bad |= add_int(o, "workers", (int64_t)p->nworkers);
+        bad |= add_int(o, "tasks", (int64_t)p->tasks);
+        bad |= add_int(o, "failed", (int64_t)p->failed);
+        bad |= add_int(o, "cancelled", (int64_t)p->cancelled);
+        bad |= add_pct(o, "queue_wait_ns", &p->wait);
+        bad |= add_pct(o, "run_ns", &p->run);
+        bad |= add_ratio(o, "imbalance", p->imbalance);
+        if (!(ws = cJSON_AddArrayToObject(o, "worker_stats"))) return -1;
+        for (size_t k = 0; k < p->nworkers; k++) {
+            const tv_rep_worker *w = &p->workers[k];
+            cJSON *x = add_obj(ws);
+            if (!x) return -1;
+            bad |= add_int(x, "tid", w->tid);
+            bad |= add_str(x, "thread", w->thread);
+            if (w->index >= 0) bad |= add_int(x, "index", w->index);
+            else bad |= !cJSON_AddNullToObject(x, "index");
+            bad |= add_int(x, "tasks", (int64_t)w->tasks);
+            bad |= add_int(x, "busy_ns", w->busy);
+            bad |= add_int(x, "lifetime_ns", w->end - w->start);
+            bad |= add_ratio(x, "utilization", w->utilization);
+        }
+        if (!(gs = cJSON_AddArrayToObject(o, "idle_gaps"))) return -1;
+        for (int k = 0; k < p->ngaps; k++) {
+            const tv_rep_worker *w = &p->workers[p->gaps[k].worker];
+            cJSON *x = add_obj(gs);
+            if (!x) return -1;
+            bad |= add_int(x, "tid", w->tid);
+            bad |= add_str(x, "thread", w->thread);
+            bad |= add_int(x, "start_ns", p->gaps[k].start);
+            bad |= add_int(x, "dur_ns", p->gaps[k].dur);
+        }
+    }
+    return bad ? -1 : 0;
+}
+
 /* args[key] copied into o under the same key, or null. */
 static int copy_arg(cJSON *o, const cJSON *args, const char *key, int (*ok)(const cJSON *)) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
@@ -183,7 +254,8 @@ int tv_rep_json(const tv_rep *r, FILE *f) {
     if (!root || !header(r, root)) goto out;
     cJSON *t = cJSON_AddArrayToObject(root, "threads");
     cJSON *k = cJSON_AddArrayToObject(root, "locks");
-    if (!t || !k || threads(r, t) || locks(r, k) || findings(r, root)) goto out;
+    cJSON *p = cJSON_AddArrayToObject(root, "pools");
+    if (!t || !k || !p || threads(r, t) || locks(r, k) || pools(r, p) || findings(r, root)) goto out;
     char *text = cJSON_Print(root);
     if (!text) goto out;
     /* cJSON indents with tabs; two spaces read better. A raw tab can only

@@ -255,7 +255,7 @@ int tv_rep_build(tv_rep *r, const tv_model *m) {
             index_put_first(&r->thread_by_tid, m->procs[p].pid, (uint64_t)m->lanes[li].tid, r->nthreads, &bad);
             thread_from_lane(r, &r->threads[r->nthreads++], li, &c, &bad);
         }
-    if (bad || tv_rep_findings(r)) goto oom;
+    if (bad || tv_rep_findings(r) || tv_rep_pools(r)) goto oom;
     tv_event_reader_close(rd);
     tv_map_free(&locks);
     tv_map_free(&names);
@@ -278,6 +278,7 @@ void tv_rep_free(tv_rep *r) {
     free(r->locks);
     for (size_t i = 0; i < r->nfindings; i++) cJSON_Delete(r->findings[i].args);
     free(r->findings);
+    tv_rep_pools_free(r);
     memset(r, 0, sizeof *r);
 }
 

@@ -115,6 +115,80 @@ static int locks(const tv_rep *r, FILE *f) {
     return rc;
 }
 
+/* ---- pools ---- */
+
+static void pct_line(FILE *f, const char *what, const tv_rep_pct *p) {
+    dbuf a, b, c;
+    fprintf(f, "    %-11s", what);
+    if (!p->n) fputs("-\n", f);
+    else fprintf(f, "p50 %s, p95 %s, max %s\n", dur(a, p->p50), dur(b, p->p95), dur(c, p->max));
+}
+
+static int pool(FILE *f, const tv_rep_pool *p) {
+    static const char *const head[] = {"worker", "tid", "index", "tasks", "busy", "lifetime", "utilization"};
+    static const char *const gap_head[] = {"worker", "tid", "from", "idle for"};
+    fputs("  ", f);
+    if (p->name) put(f, p->name);
+    else fprintf(f, "pool #%" PRId64, p->id);
+    fprintf(f, " (pid %" PRIu32 ", object #%" PRId64 "): %zu worker%s, %" PRIu64 " task%s ran, %" PRIu64
+               " failed, %" PRIu64 " cancelled\n",
+            p->pid, p->id, p->nworkers, p->nworkers == 1 ? "" : "s", p->tasks, p->tasks == 1 ? "" : "s",
+            p->failed, p->cancelled);
+    pct_line(f, "queue wait", &p->wait);
+    pct_line(f, "run time", &p->run);
+    if (p->imbalance > 0) fprintf(f, "    %-11s%.2f (max busy / mean busy; 1.00 = even)\n", "imbalance", p->imbalance);
+    else fprintf(f, "    %-11snone (no busy time)\n", "imbalance");
+    int rc = 0;
+    if (p->nworkers) {
+        tv_tab t;
+        tv_tab_init(&t, 7, head, "lrrrrrr");
+        for (size_t i = 0; i < p->nworkers; i++) {
+            const tv_rep_worker *w = &p->workers[i];
+            dbuf a, b;
+            tv_tab_cell(&t, "%s", w->thread);
+            tv_tab_cell(&t, "%" PRId64, w->tid);
+            if (w->index >= 0) tv_tab_cell(&t, "%" PRId64, w->index);
+            else tv_tab_cell(&t, "-");
+            tv_tab_cell(&t, "%" PRIu64, w->tasks);
+            tv_tab_cell(&t, "%s", dur(a, w->busy));
+            tv_tab_cell(&t, "%s", dur(b, w->end - w->start));
+            tv_tab_cell(&t, "%.1f%%", w->utilization * 100);
+        }
+        rc |= tv_tab_print(&t, f, "    ");
+        tv_tab_free(&t);
+    }
+    if (p->ngaps) {
+        fputs("    longest idle gaps\n", f);
+        tv_tab t;
+        tv_tab_init(&t, 4, gap_head, "lrrr");
+        for (int i = 0; i < p->ngaps; i++) {
+            const tv_rep_worker *w = &p->workers[p->gaps[i].worker];
+            dbuf a, b;
+            tv_tab_cell(&t, "%s", w->thread);
+            tv_tab_cell(&t, "%" PRId64, w->tid);
+            tv_tab_cell(&t, "%s", dur(a, p->gaps[i].start));
+            tv_tab_cell(&t, "%s", dur(b, p->gaps[i].dur));
+        }
+        rc |= tv_tab_print(&t, f, "      ");
+        tv_tab_free(&t);
+    }
+    return rc;
+}
+
+static int pools(const tv_rep *r, FILE *f) {
+    if (!r->npools) {
+        fputs("\npools: none\n", f);
+        return 0;
+    }
+    fprintf(f, "\npools (%zu)\n", r->npools);
+    int rc = 0;
+    for (size_t i = 0; i < r->npools; i++) rc |= pool(f, &r->pools[i]);
+    fputs("  queue wait: submit to start; run time: the task's slice; utilization: busy (its\n"
+          "  tasks' run time) / lifetime (first to last state slice); idle gaps: before, between\n"
+          "  and after a worker's tasks\n", f);
+    return rc;
+}
+
 /* ---- findings ---- */
 
 static const char *str_arg(const cJSON *o, const char *key) {
@@ -392,7 +466,7 @@ static void findings(const tv_rep *r, FILE *f) {
 
 int tv_rep_text(const tv_rep *r, FILE *f) {
     header(r, f);
-    if (threads(r, f) || locks(r, f)) return -1;
+    if (threads(r, f) || locks(r, f) || pools(r, f)) return -1;
     findings(r, f);
     return 0;
 }
