@@ -334,8 +334,8 @@ typedef enum tl_future_state {
 /* workers >= 1; the workers are threads named "<name> worker <i>". NULL
  * with errno set (EINVAL, ENOMEM, EAGAIN) when it cannot be made. */
 TL_API tl_pool *tl_pool_create_at(unsigned workers, const char *name, const tl_site *site);
-/* Queues fn(arg). label names the task in the trace (copied; NULL: the
- * function's name). NULL with errno EPIPE after shutdown, or ENOMEM. */
+/* Queues fn(arg). label names the task in the trace (its first 63 bytes
+ * copied, kept until exit; NULL: the function's name). NULL with errno EPIPE after shutdown, or ENOMEM. */
 TL_API tl_future *tl_pool_submit_at(tl_pool *p, tl_task_fn fn, void *arg, const char *label,
                                     const tl_site *site);
 /* executor.map: runs fn(args[i]) for i < n on the pool and waits for all;

@@ -288,6 +288,20 @@ void tl__hb_release(uintptr_t key) {
     tl__in_runtime--;
 }
 
+void tl__hb_forget(uintptr_t key) {
+    tl_rthread *rt = self_checked();
+    if (!rt) return;
+    tl__in_runtime++;
+    tl_sync *s = sync_of_addr(key);
+    if (s) {
+        tl__spin_lock(&s->lock);
+        tl__vc_zero(&s->c);
+        tl__vc_zero(&s->c2);
+        tl__spin_unlock(&s->lock);
+    }
+    tl__in_runtime--;
+}
+
 void tl__hb_acquire(uintptr_t key) {
     tl_rthread *rt = self_checked();
     if (!rt) return;

@@ -111,8 +111,10 @@ static void unobserved(tl_pool *p, tl_future *f, unsigned when, const tl_site *s
 static const char *label_of(const char *label) {
     static __thread const char *last __attribute__((tls_model("initial-exec")));
     if (!label) return NULL;
-    if (last && strcmp(last, label) == 0) return last;
-    const char *s = tl_intern(label);
+    char cut[TL_NAME_MAX]; /* labels are names: the writer's buffers hold this much */
+    snprintf(cut, sizeof cut, "%s", label);
+    if (last && strcmp(last, cut) == 0) return last;
+    const char *s = tl_intern(cut);
     if (s) last = s;
     return s;
 }
@@ -270,6 +272,7 @@ tl_future *tl_pool_submit_at(tl_pool *p, tl_task_fn fn, void *arg, const char *l
     else p->qhead = f;
     p->qtail = f;
     p->queued++;
+    tl__hb_forget((uintptr_t)f); /* malloc may give a released future's address */
     tl__hb_release((uintptr_t)f);
     tl__hl_record_val(TL_EV_TASK_LABEL, p->id, (uintptr_t)lab, f->serial,
                       (uint64_t)(uintptr_t)fn, TL_EVF_PC);
@@ -284,12 +287,12 @@ int tl_pool_map_at(tl_pool *p, tl_task_fn fn, void *const *args, void **results,
     if (n == 0) return 0;
     tl_future **fs = malloc(n * sizeof *fs);
     if (!fs) return ENOMEM;
-    int rc = 0;
+    int rc = 0, submit_err = 0;
     size_t k = 0;
     for (; k < n; k++) {
         fs[k] = tl_pool_submit_at(p, fn, args ? args[k] : NULL, label, site);
         if (!fs[k]) {
-            rc = errno;
+            submit_err = errno;
             break;
         }
     }
@@ -303,7 +306,7 @@ int tl_pool_map_at(tl_pool *p, tl_task_fn fn, void *const *args, void **results,
     if (results)
         for (size_t i = k; i < n; i++) results[i] = NULL;
     free(fs);
-    return rc;
+    return rc ? rc : submit_err;
 }
 
 size_t tl_pool_shutdown_at(tl_pool *p, int cancel_pending, const tl_site *site) {
@@ -351,6 +354,11 @@ size_t tl_pool_shutdown_at(tl_pool *p, int cancel_pending, const tl_site *site) 
 
 void tl_pool_destroy_at(tl_pool *p, const tl_site *site) {
     if (!p) return;
+    if (current_task && current_task->pool == p) { /* it would free the running task */
+        tl__warn("tl_pool_destroy at %s:%d: called from a task of that pool; ignored",
+                 site ? site->file : "?", site ? site->line : 0);
+        return;
+    }
     tl_pool_shutdown_at(p, 0, site);
     tl__hl_record(TL_EV_OBJ_DESTROY, p->id, 0, 0, 0, site);
     live_remove(p);

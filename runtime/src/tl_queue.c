@@ -44,6 +44,8 @@ tl_queue *tl_queue_create_at(size_t capacity, const char *name, const tl_site *s
     q->capacity = capacity;
     tl__hl_init(&q->mu, q->c, C_COUNT);
     q->id = tl__obj_register(TL_OBJ_QUEUE, 0, q, name, (uintptr_t)site, 0, capacity);
+    tl__hb_forget((uintptr_t)q); /* memory reused: earlier objects there order nothing */
+    tl__hb_forget((uintptr_t)&q->unfinished);
     return q;
 }
 

@@ -87,6 +87,8 @@ TL_INTERNAL size_t tl__race_var_name(uintptr_t addr, char *out, size_t cap);
  * that observed it. No-ops while detection is off. */
 TL_INTERNAL void tl__hb_release(uintptr_t key);
 TL_INTERNAL void tl__hb_acquire(uintptr_t key);
+/* A new object at key (memory reused): it orders nothing yet. */
+TL_INTERNAL void tl__hb_forget(uintptr_t key);
 
 /* For atomic operations that must happen inside the clock's critical
  * section (an RMW whose outcome decides whether it synchronizes): lock

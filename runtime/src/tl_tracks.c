@@ -1050,7 +1050,11 @@ uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e) {
     case TL_EV_OBJ_INIT:
         on_obj_init(tid, ns, e);
         break;
-    case TL_EV_OBJ_DESTROY: case TL_EV_DESTROY_CHECK: case TL_EV_CALL_ERROR:
+    case TL_EV_OBJ_DESTROY:
+        tl__tracks_hl_forget(e->obj);
+        ensure_running(tid, ns);
+        break;
+    case TL_EV_DESTROY_CHECK: case TL_EV_CALL_ERROR:
         ensure_running(tid, ns); /* the detectors draw what they find */
         break;
     case TL_EV_LOCK_WAIT: case TL_EV_LOCK_ACQUIRE: case TL_EV_LOCK_FAIL:

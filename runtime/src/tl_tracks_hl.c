@@ -229,8 +229,11 @@ static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
     counters(tid, ns, e->obj, "busy", p->busy);
 }
 
-/* The args of a task's last piece (malloc'ed). */
-static char *task_args(uint32_t pool, uint64_t serial, const htask *k, uint64_t ns) {
+/* The args of a task's last piece (malloc'ed). The names and the message
+ * are bounded (ESC_NAME, tl_task_fail's 512 bytes escaped), so cap holds
+ * them all; n is clamped anyway, so a longer text only truncates. */
+#define CLAMP(n, cap) ((n) < 0 ? 0 : (size_t)(n) >= (cap) ? (int)(cap) - 1 : (n))
+static char *task_args(uint32_t pool, uint64_t serial, const htask *k) {
     size_t cap = 4 * ESC_NAME + 6 * 512 + 256;
     char *s = malloc(cap);
     if (!s) tl__die("out of memory in the trace writer");
@@ -238,21 +241,23 @@ static char *task_args(uint32_t pool, uint64_t serial, const htask *k, uint64_t 
     if (k->sub_tid) fmt_us(wait, sizeof wait, k->begin_ns > k->sub_ns ? k->begin_ns - k->sub_ns : 0);
     int n = snprintf(s, cap, "\"pool\":\"%s\",\"pool_id\":%u,\"task\":%llu,\"queue_wait_us\":%s",
                      tl__tk_obj_jname(pool), pool, (unsigned long long)serial, wait);
+    n = CLAMP(n, cap);
     if (k->sub_tid)
-        n += snprintf(s + n, cap - (size_t)n, ",\"submitted_by\":%u,\"submitted_at\":\"%s\"",
-                      k->sub_tid, k->sub_site ? tl__tk_site_jtext(k->sub_site, k->sub_flags) : "?");
+        n = CLAMP(n + snprintf(s + n, cap - (size_t)n, ",\"submitted_by\":%u,\"submitted_at\":\"%s\"",
+                               k->sub_tid, k->sub_site ? tl__tk_site_jtext(k->sub_site, k->sub_flags) : "?"),
+                  cap);
     if (!k->status) {
         snprintf(s + n, cap - (size_t)n, ",\"status\":\"ok\"");
     } else {
-        n += snprintf(s + n, cap - (size_t)n, ",\"status\":\"failed\",\"status_code\":%lld",
-                      (long long)k->status);
+        n = CLAMP(n + snprintf(s + n, cap - (size_t)n, ",\"status\":\"failed\",\"status_code\":%lld",
+                               (long long)k->status),
+                  cap);
         if (k->error) {
             char esc[6 * 512 + 1];
             tl__json_escape(esc, sizeof esc, k->error);
             snprintf(s + n, cap - (size_t)n, ",\"error\":\"%s\"", esc);
         }
     }
-    (void)ns;
     return s;
 }
 
@@ -268,7 +273,7 @@ static void task_end(uint32_t tid, uint64_t ns, const tl_rec *e) {
     }
     h->failed = 0;
     if (!k->begin_ns) k->begin_ns = ns;
-    char *xargs = task_args(e->obj, serial, k, ns);
+    char *xargs = task_args(e->obj, serial, k);
     if (h->task_serial == serial) tl__tk_level_pop(tid, ns, TL_LV_TASK, xargs);
     else free(xargs);
     h->task_serial = 0;
@@ -487,12 +492,19 @@ void tl__tracks_hl_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
     }
 }
 
+static void hobj_free(hobj *o) {
+    free(o->puts);
+    for (uint32_t c = 0; c < o->ntasks_chunks; c++) free(o->tasks[c]);
+    free(o->tasks);
+    memset(o, 0, sizeof *o);
+}
+
+void tl__tracks_hl_forget(uint32_t obj) {
+    if (obj < nhobjs) hobj_free(&hobjs[obj]);
+}
+
 void tl__tracks_hl_reset(void) {
-    for (uint32_t i = 0; i < nhobjs; i++) {
-        free(hobjs[i].puts);
-        for (uint32_t c = 0; c < hobjs[i].ntasks_chunks; c++) free(hobjs[i].tasks[c]);
-        free(hobjs[i].tasks);
-    }
+    for (uint32_t i = 0; i < nhobjs; i++) hobj_free(&hobjs[i]);
     free(hobjs);
     free(hthreads);
     hobjs = NULL, hthreads = NULL;

@@ -66,5 +66,7 @@ TL_INTERNAL const char *tl__tk_site_jtext(uint64_t site, unsigned flags); /* "fi
 /* tl_tracks_hl.c: the events of queues, pools, events and timers. */
 TL_INTERNAL void tl__tracks_hl_event(uint32_t tid, uint64_t ns, const tl_rec *e);
 TL_INTERNAL void tl__tracks_hl_reset(void);
+/* An object was destroyed: what was kept for its arrows goes. */
+TL_INTERNAL void tl__tracks_hl_forget(uint32_t obj);
 
 #endif /* TL_TRACKS_INT_H */
