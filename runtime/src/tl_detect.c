@@ -122,11 +122,7 @@ void tl__d_state_text(const dthread *t, char *out, size_t cap) {
     case DS_SEM: snprintf(out, cap, "waiting for %s", name); return;
     case DS_BARRIER: snprintf(out, cap, "in barrier %s", name); return;
     case DS_SLEEP: snprintf(out, cap, "sleeping"); return;
-    case DS_QUEUE:
-        snprintf(out, cap, "%s %s",
-                 t->mode == TL_QOP_PUT ? "waiting to put into" : t->mode == TL_QOP_JOIN ? "joining queue" : "waiting to get from",
-                 name);
-        return;
+    case DS_QUEUE: snprintf(out, cap, "%s%s", tl__qop_wait_text(t->mode), name); return;
     case DS_IDLE: snprintf(out, cap, "idle in %s", name); return;
     case DS_FUTURE: snprintf(out, cap, "waiting for a task of %s", name); return;
     case DS_EVENT: snprintf(out, cap, "waiting for %s", name); return;

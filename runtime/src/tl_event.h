@@ -189,6 +189,14 @@ enum { TL_UNOBS_SHUTDOWN = 0, TL_UNOBS_RELEASE = 1, TL_UNOBS_EXIT = 2 };
 /* Queue operations, in aux of Q_WAIT and Q_FAIL. */
 enum { TL_QOP_GET = 0, TL_QOP_PUT = 1, TL_QOP_JOIN = 2 };
 
+/* What a thread blocked in a queue operation is doing, before the queue's
+ * name (the trace's state slice and the detectors' reports say the same). */
+static inline const char *tl__qop_wait_text(unsigned op) {
+    return op == TL_QOP_PUT    ? "waiting to put into "
+           : op == TL_QOP_JOIN ? "joining queue "
+                               : "waiting to get from ";
+}
+
 /* A serial number and a count in one arg: the serial in the low 40 bits,
  * the count (saturated) in the high 24. */
 #define TL_QARG(serial, count)                                                 \

@@ -229,23 +229,21 @@ void *tl__tk_grow(void *arr, uint32_t *n, uint32_t want, size_t elem) {
     return p;
 }
 
-#define grow tl__tk_grow
-
 void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj) {
-    if (max_tid >= nthreads) threads = grow(threads, &nthreads, max_tid, sizeof *threads);
-    if (max_obj >= nobjs) objs = grow(objs, &nobjs, max_obj, sizeof *objs);
+    if (max_tid >= nthreads) threads = tl__tk_grow(threads, &nthreads, max_tid, sizeof *threads);
+    if (max_obj >= nobjs) objs = tl__tk_grow(objs, &nobjs, max_obj, sizeof *objs);
 }
 
 /* The arrays only grow here when an event names an id the registry had not
  * given out at the start of the cycle (tl__tracks_reserve); pointers into
  * them must not be kept across a call that may name a new id. */
 static wthread *thr(uint32_t tid) {
-    if (tid >= nthreads) threads = grow(threads, &nthreads, tid, sizeof *threads);
+    if (tid >= nthreads) threads = tl__tk_grow(threads, &nthreads, tid, sizeof *threads);
     return &threads[tid];
 }
 
 static wobj *obj(uint32_t id) {
-    if (id >= nobjs) objs = grow(objs, &nobjs, id, sizeof *objs);
+    if (id >= nobjs) objs = tl__tk_grow(objs, &nobjs, id, sizeof *objs);
     wobj *o = &objs[id];
     if (!o->known) {
         const tl_obj *r = tl__obj_get(id);
@@ -682,7 +680,7 @@ static void lock_take(uint32_t tid, uint64_t ns, wobj *o, int read, const tl_rec
     uint64_t hold = ++hold_seq;
     if (read) {
         if (o->nreaders == o->capreaders)
-            o->readers = grow(o->readers, &o->capreaders, o->nreaders, sizeof *o->readers);
+            o->readers = tl__tk_grow(o->readers, &o->capreaders, o->nreaders, sizeof *o->readers);
         o->readers[o->nreaders++] = (reader){tid, 1, hold};
     } else {
         o->owner = tid, o->depth = 1, o->hold = hold;
@@ -805,7 +803,7 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_rec *e) {
          * stays held through the wait. */
         lock_drop(tid, ns, obj((uint32_t)e->arg), e);
         if (c->ncwait == c->capcwait)
-            c->cwait = grow(c->cwait, &c->capcwait, c->ncwait, sizeof *c->cwait);
+            c->cwait = tl__tk_grow(c->cwait, &c->capcwait, c->ncwait, sizeof *c->cwait);
         c->cwait[c->ncwait++] = tid;
         t->woken_kind = 0;
         state_set(tid, ns, ST_COND, "waiting on ", c->jname, e->obj, 0, e);

@@ -60,15 +60,13 @@ static uint32_t nhobjs;
 static hthread *hthreads;
 static uint32_t nhthreads;
 
-#define grow tl__tk_grow
-
 static hobj *hobj_of(uint32_t id) {
-    if (id >= nhobjs) hobjs = grow(hobjs, &nhobjs, id, sizeof *hobjs);
+    if (id >= nhobjs) hobjs = tl__tk_grow(hobjs, &nhobjs, id, sizeof *hobjs);
     return &hobjs[id];
 }
 
 static hthread *hthr(uint32_t tid) {
-    if (tid >= nhthreads) hthreads = grow(hthreads, &nhthreads, tid, sizeof *hthreads);
+    if (tid >= nhthreads) hthreads = tl__tk_grow(hthreads, &nhthreads, tid, sizeof *hthreads);
     return &hthreads[tid];
 }
 
@@ -76,7 +74,7 @@ static hthread *hthr(uint32_t tid) {
 static htask *task_of(hobj *p, uint64_t serial) {
     uint64_t c = serial / TASK_CHUNK;
     if (c > UINT32_MAX / 2) c = UINT32_MAX / 2; /* a corrupt serial: one shared slot */
-    if (c >= p->ntasks_chunks) p->tasks = grow(p->tasks, &p->ntasks_chunks, (uint32_t)c, sizeof *p->tasks);
+    if (c >= p->ntasks_chunks) p->tasks = tl__tk_grow(p->tasks, &p->ntasks_chunks, (uint32_t)c, sizeof *p->tasks);
     if (!p->tasks[c] && !(p->tasks[c] = calloc(TASK_CHUNK, sizeof(htask))))
         tl__die("out of memory in the trace writer");
     htask *k = &p->tasks[c][serial % TASK_CHUNK];
@@ -143,10 +141,6 @@ static tok put_take(hobj *q, uint64_t serial) {
     return none;
 }
 
-static const char *queue_verb(unsigned op) {
-    return op == TL_QOP_PUT ? "waiting to put into " : op == TL_QOP_JOIN ? "joining queue " : "waiting to get from ";
-}
-
 static void on_queue(uint32_t tid, uint64_t ns, const tl_rec *e) {
     hobj *q = hobj_of(e->obj);
     const char *jq = tl__tk_obj_jname(e->obj);
@@ -154,7 +148,7 @@ static void on_queue(uint32_t tid, uint64_t ns, const tl_rec *e) {
     int waiting = tl__tk_state_of(tid, &on) == ST_QUEUE && on == e->obj;
     switch ((tl_event_kind)e->kind) {
     case TL_EV_Q_WAIT:
-        tl__tk_state(tid, ns, ST_QUEUE, queue_verb(e->aux), jq, e->obj, 0, e);
+        tl__tk_state(tid, ns, ST_QUEUE, tl__qop_wait_text(e->aux), jq, e->obj, 0, e);
         break;
     case TL_EV_Q_PUT:
         if (waiting) tl__tk_running(tid, ns, 0, e);

@@ -24,36 +24,10 @@
 #include "tl_test.h"
 #include "tv_load.h"
 #include "tv_report.h"
-
-
-
-#define CHECK_INT(json, key, want)                                                      \
-    do {                                                                                \
-        int64_t got_ = get_int(json, key);                                              \
-        if (got_ != (int64_t)(want)) {                                                  \
-            fprintf(stderr, "%s:%d: %s: got %" PRId64 ", want %" PRId64 "\n", __FILE__, \
-                    __LINE__, key, got_, (int64_t)(want));                              \
-            tl_test_failures++;                                                                 \
-        }                                                                               \
-    } while (0)
-
-/* A missing or non-numeric key reads as INT64_MIN, which no check expects. */
-static int64_t get_int(const cJSON *o, const char *key) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : INT64_MIN;
-}
-
-static const char *get_str(const cJSON *o, const char *key) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
+#include "report_check.h"
 
 static int starts_with(const char *s, const char *prefix) {
     return !strncmp(s, prefix, strlen(prefix));
-}
-
-static const cJSON *get(const cJSON *o, const char *key) {
-    return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
 static int list_size(const cJSON *o, const char *key) {
@@ -67,33 +41,6 @@ static const cJSON *by_name(const cJSON *list, const char *name) {
     return NULL;
 }
 
-static tv_model *load(const char *path) {
-    char err[512] = "";
-    tv_load_opts opts = {NULL, NULL, 0};
-    tv_model *m = tv_load(path, &opts, err, sizeof err);
-    if (!m) fprintf(stderr, "cannot load %s: %s\n", path, err);
-    return m;
-}
-
-static char *report(const tv_model *m, int json) {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) return NULL;
-    int rc = tv_report_write(m, f, json);
-    fclose(f);
-    CHECK(rc == 0);
-    return buf;
-}
-
-static cJSON *report_json(const tv_model *m) {
-    char *text = report(m, 1);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    if (!j) fprintf(stderr, "report is not valid JSON:\n%s\n", text ? text : "(none)");
-    free(text);
-    return j;
-}
-
 static void check_keys(const cJSON *j) {
     static const char *const lists[] = {"threads", "locks", "races", "lock_order",
                                         "deadlocks", "hangs", "misuse"};
@@ -104,24 +51,6 @@ static void check_keys(const cJSON *j) {
         }
     CHECK(cJSON_IsNumber(get(j, "events")));
     CHECK(cJSON_IsNumber(get(j, "dropped")));
-}
-
-/* Text: runs of blanks collapse to one, so checks do not depend on widths. */
-static char *squeeze(const char *s) {
-    char *out = malloc(strlen(s) + 1), *o = out;
-    for (; *s; s++)
-        if (*s != ' ' || (o > out && o[-1] != ' ' && o[-1] != '\n')) *o++ = *s;
-    *o = 0;
-    return out;
-}
-
-static void check_text(const char *text, const char *want) {
-    char *sq = squeeze(text);
-    if (!strstr(sq, want)) {
-        fprintf(stderr, "text report lacks \"%s\":\n%s\n", want, text);
-        tl_test_failures++;
-    }
-    free(sq);
 }
 
 static void check_no_findings(const cJSON *j) {
