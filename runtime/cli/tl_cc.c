@@ -144,6 +144,7 @@ typedef struct {
     int no_link, relocatable;
     const char *static_flag;
     char libdir[PATH_MAX];
+    char incdir[PATH_MAX]; /* holds threadlens.h; "" when not found */
     char tmpdir[PATH_MAX]; /* "" until made */
     char **objs;           /* per argument: its temporary object, for sources */
 } cc_job;
@@ -318,6 +319,33 @@ static int find_runtime(cc_job *j) {
     return 0;
 }
 
+/* threadlens.h, so that a program using the tl_* API compiles as it is:
+ * the include directory next to the library directory (build/include
+ * beside build/lib; P/include beside P/lib or P/lib/<multiarch>). Searched
+ * after the user's own -I (-idirafter); not found: nothing is added. */
+static void find_include(cc_job *j) {
+    char lib[PATH_MAX], looked[2 * PATH_MAX + 8];
+    j->incdir[0] = 0;
+    if (tl_cli_find_lib(RUNTIME_LIB, lib, looked, sizeof looked) != 0) return;
+    *strrchr(lib, '/') = 0;
+    static const char *const up[] = {"/../include", "/../../include"};
+    for (int i = 0; i < 2; i++) {
+        char h[PATH_MAX + 32];
+        snprintf(h, sizeof h, "%s%s/threadlens.h", lib, up[i]);
+        if (access(h, R_OK) == 0 && realpath(h, j->incdir)) {
+            *strrchr(j->incdir, '/') = 0;
+            return;
+        }
+    }
+    j->incdir[0] = 0;
+}
+
+static void push_include(const cc_job *j, strvec *cmd) {
+    if (!j->incdir[0]) return;
+    sv_push(cmd, "-idirafter");
+    sv_push(cmd, j->incdir);
+}
+
 /* The runtime after everything the user links, so that it comes before the
  * libc the driver adds at the end: its pthread, malloc and mem* functions
  * then take precedence, as with LD_PRELOAD. --no-as-needed keeps it even
@@ -393,6 +421,7 @@ static int compile_one(cc_job *j, int src, const sigset_t *mask) {
     strvec cmd = {0};
     for (size_t i = 0; i < j->cc.n; i++) sv_push(&cmd, j->cc.v[i]);
     sv_push(&cmd, TSAN_FLAG);
+    push_include(j, &cmd);
     for (int i = 0; i < j->nargs; i += j->roles[i].n) {
         int role = j->roles[i].role;
         if (role != A_BOTH && role != A_SANITIZE) continue;
@@ -489,7 +518,8 @@ static int help(void) {
           "alone only adds the runtime; a build from sources compiles each source\n"
           "to a temporary object, then links. The arguments reach the compiler\n"
           "as given (at that link, each source as its object), and its messages\n"
-          "and exit status are threadlens cc's.\n"
+          "and exit status are threadlens cc's. Compiles also find threadlens.h\n"
+          "(the tl_* API), after the user's -I directories.\n"
           "-static cannot work: the runtime is a shared library.\n"
           "\n"
           "Exits with the compiler's status, 127/126 when the compiler cannot be\n"
@@ -523,11 +553,16 @@ int tl_cc_main(int argc, char **argv) {
     if (j.no_link) {
         if ((rc = probe_compiler(&j, &mask))) return rc;
         sv_push(&cmd, TSAN_FLAG);
+        find_include(&j);
+        push_include(&j, &cmd);
         for (int i = 0; i < j.nargs; i++) sv_push(&cmd, j.args[i]);
         return exec_compiler(&cmd);
     }
     if (!j.relocatable && (rc = find_runtime(&j))) return rc;
-    if (j.nsources) return build_from_sources(&j);
+    if (j.nsources) {
+        find_include(&j);
+        return build_from_sources(&j);
+    }
     for (int i = 0; i < j.nargs; i += j.roles[i].n)
         if (j.roles[i].role != A_SANITIZE && j.roles[i].role != A_LANG)
             for (int k = 0; k < j.roles[i].n; k++) sv_push(&cmd, j.args[i + k]);

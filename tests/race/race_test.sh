@@ -340,7 +340,7 @@ case_sem_handoff() {
 
 # Issue 7's tools are hand-offs too: queue, pool, event order everything.
 case_hl_handoff() {
-    build hl_handoff -I"$HERE/../../runtime/include"
+    build hl_handoff # threadlens cc finds threadlens.h itself
     run -- hl_handoff
     out_has "sum 9800 after 17 got 42"
     clean
@@ -543,8 +543,9 @@ log_runs() {
 }
 
 case_cc_args() {
-    local fake="$HERE/fake_cc.sh" lib
+    local fake="$HERE/fake_cc.sh" lib inc
     lib=$(cd "$(dirname "$TL")/../lib" && pwd -P)
+    inc=$(cd "$(dirname "$TL")/../include" && pwd -P) # threadlens.h, for every compile
     touch "$W/a.c" "$W/b.c" "$W/z.o" "$W/y.txt"
     local e=(THREADLENS_CC="$fake" FAKE_CC_LOG="$W/log" TMPDIR="$W/tmp")
     mkdir "$W/tmp"
@@ -555,7 +556,7 @@ case_cc_args() {
     want_rc 0
     log_runs 2 # the probe, then the compile
     log_has 1 "<-fsanitize=thread> <-x> <c> <-c> <-o> </dev/null> </dev/null>"
-    [[ $(log_line 2) == "<-fsanitize=thread> <-O2> <-g> <-c> <a.c> <-o> <a.o>" ]] ||
+    [[ $(log_line 2) == "<-fsanitize=thread> <-idirafter> <$inc> <-O2> <-g> <-c> <a.c> <-o> <a.o>" ]] ||
         bad "compile: $(log_line 2)"
 
     # link only: the arguments, then the runtime; no probe, no flag
@@ -576,7 +577,7 @@ case_cc_args() {
     log_runs 5 # probe, a.c, y.txt, b.c, link
     local c
     for c in 2 3 4; do
-        log_has "$c" "<-fsanitize=thread> <-O1> <-I> <inc> <-DX=1> <-Wall> "
+        log_has "$c" "<-fsanitize=thread> <-idirafter> <$inc> <-O1> <-I> <inc> <-DX=1> <-Wall> "
         log_has "$c" "<-pthread> <-fsanitize=thread>"
         log_has "$c" "> <-c> <-o> <$W/tmp/threadlens-cc-"
         log_lacks "$c" "-L/opt/lib"
@@ -619,7 +620,7 @@ case_cc_args() {
         cc_run "${e[@]}" -- "$opt" a.c
         want_rc 0
         log_runs 2
-        log_has 2 "<-fsanitize=thread> <$opt> <a.c>"
+        log_has 2 "<-fsanitize=thread> <-idirafter> <$inc> <$opt> <a.c>"
     done
     # -MD still links
     rm -f "$W/log"
@@ -635,7 +636,7 @@ case_cc_args() {
     # "ccache gcc": the compiler's own words come first
     rm -f "$W/log"
     cc_run THREADLENS_CC="$fake --wrapped" FAKE_CC_LOG="$W/log" TMPDIR="$W/tmp" -- -c a.c
-    log_has 2 "<--wrapped> <-fsanitize=thread> <-c> <a.c>"
+    log_has 2 "<--wrapped> <-fsanitize=thread> <-idirafter> <$inc> <-c> <a.c>"
     # $CC when THREADLENS_CC is unset; THREADLENS_CC wins over it
     rm -f "$W/log"
     cc_run CC="$fake --from-cc" FAKE_CC_LOG="$W/log" TMPDIR="$W/tmp" -- -c a.c

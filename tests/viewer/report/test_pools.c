@@ -80,8 +80,22 @@ static void check_gap(const cJSON *g, int64_t tid, const char *thread, int64_t s
     CHECK_INT(g, "dur_ns", dur);
 }
 
+/* number -1: unknown (no args), null in the JSON */
+static void check_task(const cJSON *t, int64_t number, const char *label, int64_t tid, int64_t start,
+                       int64_t run, const char *status) {
+    CHECK(t);
+    if (!t) return;
+    if (number >= 0) CHECK_INT(t, "task", number);
+    else CHECK(cJSON_IsNull(get(t, "task")));
+    CHECK_STR(get_str(t, "label"), label);
+    CHECK_INT(t, "tid", tid);
+    CHECK_INT(t, "start_ns", start);
+    CHECK_INT(t, "run_ns", run);
+    CHECK_STR(get_str(t, "status"), status);
+}
+
 /* The figures that need no args: workers, run times, busy time, gaps. */
-static void check_schedule(const cJSON *p) {
+static void check_schedule(const cJSON *p, int args) {
     CHECK_INT(p, "pid", 300);
     CHECK_INT(p, "id", 5);
     CHECK_STR(get_str(p, "name"), "crunch");
@@ -101,6 +115,14 @@ static void check_schedule(const cJSON *p) {
     check_gap(cJSON_GetArrayItem(gs, 0), 13, "crunch worker 2", 5000, 95000);
     check_gap(cJSON_GetArrayItem(gs, 1), 12, "crunch worker 1", 60000, 30000);
     check_gap(cJSON_GetArrayItem(gs, 2), 11, "crunch worker 0", 80000, 20000);
+    /* every task, by start then worker; task 4's two pieces are one task */
+    const cJSON *ts = get(p, "task_list");
+    CHECK(cJSON_GetArraySize(ts) == 5);
+    check_task(cJSON_GetArrayItem(ts, 0), args ? 1 : -1, "parse", 11, 10000, 20000, "ok");
+    check_task(cJSON_GetArrayItem(ts, 1), args ? 2 : -1, "parse", 12, 10000, 5000, "failed");
+    check_task(cJSON_GetArrayItem(ts, 2), args ? 5 : -1, "sum", 12, 20000, 40000, "ok");
+    check_task(cJSON_GetArrayItem(ts, 3), args ? 3 : -1, "sum", 11, 40000, 10000, "ok");
+    check_task(cJSON_GetArrayItem(ts, 4), args ? 4 : -1, "merge", 11, 60000, 20000, "ok");
 }
 
 static void check_pools_json(const tv_model *m) {
@@ -111,9 +133,12 @@ static void check_pools_json(const tv_model *m) {
     CHECK(cJSON_IsArray(pools) && cJSON_GetArraySize(pools) == 1);
     const cJSON *p = cJSON_GetArrayItem(pools, 0);
     if (p) {
-        check_schedule(p);
+        check_schedule(p, 1);
         /* 17 us is waited by task 5; 50 us only by task 4's last piece */
         check_pct(p, "queue_wait_ns", 17000, 50000, 50000);
+        const cJSON *ts = get(p, "task_list");
+        CHECK_INT(cJSON_GetArrayItem(ts, 1), "queue_wait_ns", 8000);
+        CHECK_INT(cJSON_GetArrayItem(ts, 4), "queue_wait_ns", 50000);
     }
     cJSON_Delete(j);
 }
@@ -141,7 +166,14 @@ static void test_pools(const char *dir) {
                          "worker tid from idle for\n"
                          "crunch worker 2 13 5.00 us 95.0 us\n"
                          "crunch worker 1 12 60.0 us 30.0 us\n"
-                         "crunch worker 0 11 80.0 us 20.0 us\n");
+                         "crunch worker 0 11 80.0 us 20.0 us\n"
+                         "tasks\n"
+                         "start task label worker queue wait run time status\n"
+                         "10.0 us 1 parse crunch worker 0 8.00 us 20.0 us ok\n"
+                         "10.0 us 2 parse crunch worker 1 8.00 us 5.00 us FAILED\n"
+                         "20.0 us 5 sum crunch worker 1 17.0 us 40.0 us ok\n"
+                         "40.0 us 3 sum crunch worker 0 25.5 us 10.0 us ok\n"
+                         "60.0 us 4 merge crunch worker 0 50.0 us 20.0 us ok\n");
         check_text(text, "\nfindings: none\n");
         free(text);
     }
@@ -193,7 +225,8 @@ static void test_pipe(const char *dir) {
         const cJSON *p = j ? cJSON_GetArrayItem(get(j, "pools"), 0) : NULL;
         CHECK(p);
         if (p) {
-            check_schedule(p);
+            check_schedule(p, 0);
+            CHECK(cJSON_IsNull(get(cJSON_GetArrayItem(get(p, "task_list"), 0), "queue_wait_ns")));
             const cJSON *w = get(p, "queue_wait_ns");
             CHECK(cJSON_IsNull(get(w, "p50")) && cJSON_IsNull(get(w, "p95")) && cJSON_IsNull(get(w, "max")));
         }
@@ -235,6 +268,88 @@ static void test_grown(const char *dir) {
     unlink(tmp);
 }
 
+/* 50 tasks, 45 and 47 failed: the text lists the first 20 and then the
+ * two failures; --json all 50, the pipe's queue waits unknown. */
+static void test_many(void) {
+    char tmp[] = "/tmp/tv_pools_many_XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    fputs("[\n{\"ph\":\"M\",\"pid\":7,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"w0\"}},\n", f);
+    for (int i = 1; i <= 50; i++)
+        fprintf(f,
+                "{\"ph\":\"X\",\"pid\":7,\"tid\":2,\"ts\":%d,\"dur\":1,\"cat\":\"task\",\"name\":\"t%d\","
+                "\"args\":{\"pool\":\"p\",\"pool_id\":1,\"task\":%d,\"queue_wait_us\":%d,\"status\":\"%s\"}},\n",
+                i * 10, i, i, i, i == 45 || i == 47 ? "failed" : "ok");
+    fputs("{\"ph\":\"i\",\"pid\":7,\"tid\":2,\"ts\":600,\"s\":\"t\",\"name\":\"end\"}\n]\n", f);
+    fclose(f);
+    tv_model *m = load(tmp);
+    CHECK(m);
+    if (m) {
+        char *text = report(m, 0);
+        CHECK(text);
+        if (text) {
+            check_text(text, "tasks (the first 20 by start, then the later failed ones; 28 not shown: "
+                             "--json lists them all)\n");
+            check_text(text, "200 us 20 t20 w0 20.0 us 1.00 us ok\n"
+                             "450 us 45 t45 w0 45.0 us 1.00 us FAILED\n"
+                             "470 us 47 t47 w0 47.0 us 1.00 us FAILED\n"
+                             "queue wait: submit");
+            CHECK(!strstr(text, " t21 "));
+            free(text);
+        }
+        cJSON *j = report_json(m);
+        const cJSON *ts = j ? get(cJSON_GetArrayItem(get(j, "pools"), 0), "task_list") : NULL;
+        CHECK(cJSON_GetArraySize(ts) == 50);
+        check_task(cJSON_GetArrayItem(ts, 49), 50, "t50", 2, 500000, 1000, "ok");
+        cJSON_Delete(j);
+        tv_model_free(m);
+    }
+    unlink(tmp);
+}
+
+/* An unobserved task failure: its own JSON key and its own text, naming
+ * the task, the worker, the status and the submitter. */
+static void test_unobserved(void) {
+    char tmp[] = "/tmp/tv_pools_unobs_XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    fputs("[\n"
+          "{\"ph\":\"M\",\"pid\":9,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"main\"}},\n"
+          "{\"ph\":\"M\",\"pid\":9,\"tid\":3,\"name\":\"thread_name\",\"args\":{\"name\":\"ex worker 1\"}},\n"
+          "{\"ph\":\"i\",\"pid\":9,\"tid\":1,\"ts\":400,\"s\":\"t\",\"cat\":\"finding\","
+          "\"name\":\"unobserved task failure\",\"args\":{\"finding\":\"unobserved task failure\",\"id\":1,"
+          "\"count\":1,\"message\":\"unobserved task failure: task 'load(1)'\",\"pool\":\"ex\",\"pool_id\":1,"
+          "\"task\":2,\"label\":\"load(1)\",\"status_code\":-1,\"error\":\"no data\",\"worker\":3,"
+          "\"failed_ts\":200,\"submitted_by\":1,\"submitted_at\":\"main.c:55\"}}\n]\n",
+          f);
+    fclose(f);
+    tv_model *m = load(tmp);
+    CHECK(m);
+    if (m) {
+        char *text = report(m, 0);
+        CHECK(text);
+        if (text) {
+            check_text(text, "\nfindings (1)\nunobserved task failure at 400 us on thread 1 (main)\n");
+            check_text(text, "\ntask load(1) (#2) of pool ex failed on thread 3 (ex worker 1) at 200 us: "
+                             "status -1: no data\nsubmitted by thread 1 (main) at main.c:55\n");
+            free(text);
+        }
+        cJSON *j = report_json(m);
+        const cJSON *t = j ? cJSON_GetArrayItem(get(j, "task_failures"), 0) : NULL;
+        CHECK(t);
+        CHECK_INT(t, "tid", 1);
+        CHECK_INT(get(t, "args"), "task", 2);
+        CHECK(j && cJSON_GetArraySize(get(j, "other_findings")) == 0);
+        cJSON_Delete(j);
+        tv_model_free(m);
+    }
+    unlink(tmp);
+}
+
 /* --help names the key. */
 static void test_help(void) {
     char out[] = "/tmp/tv_pools_help_XXXXXX";
@@ -256,6 +371,7 @@ static void test_help(void) {
     close(fd);
     unlink(out);
     check_text(text, "locks, pools,");
+    check_text(text, "misuse, task_failures.");
 }
 
 int main(int argc, char **argv) {
@@ -267,6 +383,8 @@ int main(int argc, char **argv) {
     test_no_pool(argv[1]);
     test_pipe(argv[1]);
     test_grown(argv[1]);
+    test_many();
+    test_unobserved();
     test_help();
     if (tl_test_failures) fprintf(stderr, "%d check(s) failed\n", tl_test_failures);
     else printf("ok\n");

@@ -30,13 +30,13 @@ static int help(void) {
     fputs(TV_REPORT_USAGE "\n"
           "\n"
           "Threads, events, dropped events, per-lock acquisitions, contention, wait and\n"
-          "hold times, per thread pool its tasks' queue waits and run times, each\n"
-          "worker's utilization, imbalance and idle gaps, and the detectors' findings\n"
-          "of a trace (threadlens or any Chrome JSON trace).\n"
+          "hold times, per thread pool each task's worker, queue wait and run time,\n"
+          "their percentiles, each worker's utilization, imbalance and idle gaps, and\n"
+          "the detectors' findings of a trace (threadlens or any Chrome JSON trace).\n"
           "\n"
           "  --json      one JSON object instead of text; times in integer nanoseconds.\n"
           "              Keys always present: threads, events, dropped, locks, pools,\n"
-          "              races, lock_order, deadlocks, hangs, misuse.\n"
+          "              races, lock_order, deadlocks, hangs, misuse, task_failures.\n"
           "  -h, --help  this help\n",
           stdout);
     return 0;

@@ -13,11 +13,11 @@
 #include "tv_report_int.h"
 
 const char *const tv_rep_kind_key[TV_REP_NKINDS] = {
-    "races", "lock_order", "deadlocks", "hangs", "misuse", "other_findings",
+    "races", "lock_order", "deadlocks", "hangs", "misuse", "task_failures", "other_findings",
 };
 
 static const char *const kind_name[TV_REP_NKINDS - 1] = {
-    "data race", "lock order inversion", "deadlock", "hang", "misuse",
+    "data race", "lock order inversion", "deadlock", "hang", "misuse", "unobserved task failure",
 };
 
 static int kind_of(const char *s) {

@@ -29,7 +29,8 @@
  *   utilization = busy / lifetime; imbalance = max busy / mean busy over
  *   the pool's workers (0 when nothing ran). Idle gaps: per worker, from
  *   its start to its first task, between consecutive tasks, and from its
- *   last task to its end; the pool keeps the TV_REP_GAPS longest.
+ *   last task to its end; the pool keeps the TV_REP_GAPS longest. The task
+ *   list names each task's worker, queue wait, run time and status.
  */
 #ifndef TV_REPORT_INT_H
 #define TV_REPORT_INT_H
@@ -73,6 +74,7 @@ enum tv_rep_kind {
     TV_REP_DEADLOCK,
     TV_REP_HANG,
     TV_REP_MISUSE,
+    TV_REP_TASK,  /* an unobserved task failure */
     TV_REP_OTHER,
     TV_REP_NKINDS
 };
@@ -111,6 +113,16 @@ typedef struct tv_rep_gap {
     int64_t start, dur; /* ns */
 } tv_rep_gap;
 
+/* One task that ran, as listed in the report. */
+typedef struct tv_rep_task {
+    int64_t number;     /* args.task, -1 when absent */
+    const char *label;  /* the slice's name */
+    uint32_t worker;    /* index in the pool's workers */
+    int64_t start, run; /* ns */
+    int64_t wait;       /* ns, -1 when unknown */
+    int failed;
+} tv_rep_task;
+
 #define TV_REP_GAPS 3
 typedef struct tv_rep_pool {
     uint32_t pid;
@@ -124,6 +136,7 @@ typedef struct tv_rep_pool {
     double imbalance;
     tv_rep_gap gaps[TV_REP_GAPS]; /* longest first */
     int ngaps;
+    tv_rep_task *task_list; /* every task that ran, by start, then worker */
 } tv_rep_pool;
 
 typedef struct tv_rep {

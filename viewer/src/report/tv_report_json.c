@@ -143,7 +143,7 @@ static int pools(const tv_rep *r, cJSON *arr) {
     int bad = 0;
     for (size_t i = 0; i < r->npools; i++) {
         const tv_rep_pool *p = &r->pools[i];
-        cJSON *o = add_obj(arr), *ws, *gs;
+        cJSON *o = add_obj(arr), *ws, *gs, *ts;
         if (!o) return -1;
         bad |= add_int(o, "pid", p->pid);
         bad |= add_int(o, "id", p->id);
@@ -178,6 +178,23 @@ static int pools(const tv_rep *r, cJSON *arr) {
             bad |= add_str(x, "thread", w->thread);
             bad |= add_int(x, "start_ns", p->gaps[k].start);
             bad |= add_int(x, "dur_ns", p->gaps[k].dur);
+        }
+        if (!(ts = cJSON_AddArrayToObject(o, "task_list"))) return -1;
+        for (size_t k = 0; k < p->tasks; k++) {
+            const tv_rep_task *t = &p->task_list[k];
+            const tv_rep_worker *w = &p->workers[t->worker];
+            cJSON *x = add_obj(ts);
+            if (!x) return -1;
+            if (t->number >= 0) bad |= add_int(x, "task", t->number);
+            else bad |= !cJSON_AddNullToObject(x, "task");
+            bad |= add_str(x, "label", t->label);
+            bad |= add_int(x, "tid", w->tid);
+            bad |= add_str(x, "thread", w->thread);
+            bad |= add_int(x, "start_ns", t->start);
+            if (t->wait >= 0) bad |= add_int(x, "queue_wait_ns", t->wait);
+            else bad |= !cJSON_AddNullToObject(x, "queue_wait_ns");
+            bad |= add_int(x, "run_ns", t->run);
+            bad |= add_str(x, "status", t->failed ? "failed" : "ok");
         }
     }
     return bad ? -1 : 0;

@@ -16,6 +16,8 @@
 typedef struct task {
     uint32_t pool;
     uint32_t lane;       /* the worker that ran it */
+    int64_t number;      /* args.task, -1 when absent */
+    tv_str label;
     int64_t start, end;  /* ns */
     int64_t wait;        /* ns, -1 when unknown */
     int failed;
@@ -156,6 +158,8 @@ static void add_task(ctx *c, tv_event_reader *rd, uint32_t li, const tv_slice *s
         t->end = s->ts + s->dur;
         t->wait = -1;
         t->failed = 0;
+        t->number = has_num ? (int64_t)number : -1;
+        t->label = s->name;
     } else {
         /* a piece the loader could not join to the rest */
         t = &c->tasks[*ti];
@@ -195,6 +199,13 @@ static int cmp_worker(const void *a, const void *b) {
     if ((x->index < 0) != (y->index < 0)) return x->index < 0 ? 1 : -1;
     if (x->index != y->index) return x->index < y->index ? -1 : 1;
     return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static int cmp_listed(const void *a, const void *b) {
+    const tv_rep_task *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->worker != y->worker) return x->worker < y->worker ? -1 : 1;
+    return x->number < y->number ? -1 : x->number > y->number;
 }
 
 static int cmp_task(const void *a, const void *b) {
@@ -275,6 +286,13 @@ static int pool_figures(ctx *c, uint32_t pi, const task *t, size_t n, tv_str sta
         if (w->busy > max) max = w->busy;
     }
     p->imbalance = total > 0 ? (double)max * (double)p->nworkers / (double)total : 0;
+    if (!n) return 0;
+    if (!(p->task_list = malloc(n * sizeof *p->task_list))) return -1;
+    for (size_t i = 0; i < n; i++)
+        p->task_list[i] = (tv_rep_task){t[i].number, tv_model_str(c->m, t[i].label),
+                                        tv_map_find(&c->worker_of, pi, t[i].lane), t[i].start,
+                                        t[i].end - t[i].start, t[i].wait, t[i].failed};
+    qsort(p->task_list, n, sizeof *p->task_list, cmp_listed);
     return 0;
 }
 
@@ -364,6 +382,7 @@ void tv_rep_pools_free(tv_rep *r) {
     for (size_t i = 0; i < r->npools; i++) {
         free(r->pools[i].workers);
         free(r->pools[i].name_copy);
+        free(r->pools[i].task_list);
     }
     free(r->pools);
     r->pools = NULL;

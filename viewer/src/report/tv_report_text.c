@@ -124,6 +124,40 @@ static void pct_line(FILE *f, const char *what, const tv_rep_pct *p) {
     else fprintf(f, "p50 %s, p95 %s, max %s\n", dur(a, p->p50), dur(b, p->p95), dur(c, p->max));
 }
 
+/* The text lists the first TV_REP_TEXT_TASKS tasks by start and, after
+ * them, up to as many failed ones: a long run stays readable and a failure
+ * is never cut off. --json lists every task. */
+#define TV_REP_TEXT_TASKS 20
+
+static int task_table(FILE *f, const tv_rep_pool *p) {
+    static const char *const head[] = {"start", "task", "label", "worker", "queue wait", "run time", "status"};
+    tv_tab t;
+    tv_tab_init(&t, 7, head, "rrllrrl");
+    size_t shown = 0, failed_extra = 0;
+    for (size_t i = 0; i < p->tasks; i++) {
+        const tv_rep_task *k = &p->task_list[i];
+        if (i >= TV_REP_TEXT_TASKS && !(k->failed && failed_extra < TV_REP_TEXT_TASKS)) continue;
+        failed_extra += i >= TV_REP_TEXT_TASKS;
+        shown++;
+        dbuf a, b, c;
+        tv_tab_cell(&t, "%s", dur(a, k->start));
+        if (k->number >= 0) tv_tab_cell(&t, "%" PRId64, k->number);
+        else tv_tab_cell(&t, "-");
+        tv_tab_cell(&t, "%s", k->label);
+        tv_tab_cell(&t, "%s", p->workers[k->worker].thread);
+        tv_tab_cell(&t, "%s", k->wait >= 0 ? dur(b, k->wait) : "-");
+        tv_tab_cell(&t, "%s", dur(c, k->run));
+        tv_tab_cell(&t, "%s", k->failed ? "FAILED" : "ok");
+    }
+    if (shown < p->tasks)
+        fprintf(f, "    tasks (the first %d by start%s; %" PRIu64 " not shown: --json lists them all)\n",
+                TV_REP_TEXT_TASKS, failed_extra ? ", then the later failed ones" : "", p->tasks - shown);
+    else fputs("    tasks\n", f);
+    int rc = tv_tab_print(&t, f, "      ");
+    tv_tab_free(&t);
+    return rc;
+}
+
 static int pool(FILE *f, const tv_rep_pool *p) {
     static const char *const head[] = {"worker", "tid", "index", "tasks", "busy", "lifetime", "utilization"};
     static const char *const gap_head[] = {"worker", "tid", "from", "idle for"};
@@ -172,6 +206,7 @@ static int pool(FILE *f, const tv_rep_pool *p) {
         rc |= tv_tab_print(&t, f, "      ");
         tv_tab_free(&t);
     }
+    if (p->tasks) rc |= task_table(f, p);
     return rc;
 }
 
@@ -185,7 +220,8 @@ static int pools(const tv_rep *r, FILE *f) {
     for (size_t i = 0; i < r->npools; i++) rc |= pool(f, &r->pools[i]);
     fputs("  queue wait: submit to start; run time: the task's slice; utilization: busy (its\n"
           "  tasks' run time) / lifetime (first to last state slice); idle gaps: before, between\n"
-          "  and after a worker's tasks\n", f);
+          "  and after a worker's tasks; tasks: each task that ran, the worker that ran it,\n"
+          "  its queue wait and run time\n", f);
     return rc;
 }
 
@@ -414,6 +450,38 @@ static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
     fputc('\n', f);
 }
 
+/* An unobserved task failure: which task, where it ran and failed, who
+ * submitted it. */
+static void task_failure(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
+    const char *label = str_arg(x->args, "label"), *error = str_arg(x->args, "error");
+    double v;
+    fputs("    task ", f);
+    put(f, label ? label : "?");
+    if (num_arg(x->args, "task", &v)) {
+        fputs(" (#", f);
+        put_num(f, v);
+        fputc(')', f);
+    }
+    fputs(" of pool ", f);
+    object_ref(r, f, x->pid, x->args, cJSON_GetObjectItemCaseSensitive(x->args, "pool") ? "pool" : "pool_id");
+    fputs(" failed on ", f);
+    thread_ref(r, f, x->pid, x->args, "worker");
+    ts_ref(f, x->args, "failed_ts");
+    if (num_arg(x->args, "status_code", &v)) {
+        fputs(": status ", f);
+        put_num(f, v);
+    }
+    if (error) {
+        fputs(": ", f);
+        put(f, error);
+    }
+    fputs("\n    submitted by ", f);
+    thread_ref(r, f, x->pid, x->args, "submitted_by");
+    site_ref(f, " at ", x->args, "submitted_at");
+    fputs("\n    nobody read its result, state or error (tl_future_result, tl_future_state_of,\n"
+          "    tl_future_error)\n", f);
+}
+
 static void other(FILE *f, const tv_rep_finding *x) {
     cJSON *copy = cJSON_Duplicate(x->args, 1);
     if (!copy) return;
@@ -459,6 +527,7 @@ static void findings(const tv_rep *r, FILE *f) {
         case TV_REP_DEADLOCK: cycle(r, f, x, 1); break;
         case TV_REP_HANG: hang(r, f, x); break;
         case TV_REP_MISUSE: misuse(r, f, x); break;
+        case TV_REP_TASK: task_failure(r, f, x); break;
         default: other(f, x); break;
         }
     }
