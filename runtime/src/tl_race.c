@@ -205,7 +205,21 @@ typedef struct found {
     uint32_t n;      /* racing bytes from addr with the same earlier access */
     uint64_t prev;   /* that access's epoch */
     int prev_write;
+    uint64_t own;    /* a racing write's own thread's earlier read of the byte
+                        (the read of a read-modify-write: a lost update's
+                        first half), 0 when none */
 } found;
+
+/* This thread's read in r (a read epoch or a read set), or 0: looked up
+ * only once a write is found racing, for the report. */
+static uint64_t own_read(const tl_rthread *rt, uint64_t r) {
+    if (!r) return 0;
+    if (!is_set(r)) return tl__e_tid(r) == rt->tid ? r : 0;
+    const rset *s = rset_get((uint32_t)r);
+    for (uint32_t i = 0; s && i < s->n; i++)
+        if (tl__e_tid(s->e[i]) == rt->tid) return s->e[i];
+    return 0;
+}
 
 static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, int kind,
                    uint64_t site, unsigned flags);
@@ -278,10 +292,11 @@ static inline int store(tl_cell *c, int kind, uint64_t w, uint64_t r, uint64_t n
 
 #define RETRIES 8 /* then the last decision stands: a report may be missed, never invented */
 
-static inline void note(found *f, uintptr_t a, uint32_t n, uint64_t prev, int prev_write) {
+static inline void note(found *f, const tl_rthread *rt, int kind, uint64_t r, uintptr_t a, uint32_t n,
+                        uint64_t prev, int prev_write) {
     if (!prev) return;
     if (f->n == 0)
-        *f = (found){a, n, prev, prev_write};
+        *f = (found){a, n, prev, prev_write, kind == TL_ACC_WRITE ? own_read(rt, r) : 0};
     else if (f->prev == prev && f->addr + f->n == a)
         f->n += n;
 }
@@ -298,7 +313,7 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
         if (!step(rt, kind, e, mine, site, flags, w, r, &nw, &nr, &prev, &prev_write)) return;
         if (hi - lo == TL_GRAIN) {
             if (!store(sum, kind, w, r, nw, nr, rt->tid) && tries < RETRIES) continue;
-            note(f, lo, (uint32_t)(hi - lo), prev, prev_write);
+            note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
             return;
         }
         /* Part of the granule changes: its bytes go their own ways. */
@@ -315,7 +330,7 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
             tries < RETRIES)
             continue; /* the cells are written again from the new state */
         atomic_store_explicit(&sum->r, 0, memory_order_relaxed);
-        note(f, lo, (uint32_t)(hi - lo), prev, prev_write);
+        note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
         return;
     }
     for (uintptr_t a = lo; a < hi; a++) {
@@ -325,7 +340,7 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
             uint64_t r = atomic_load_explicit(&c->r, memory_order_relaxed);
             if (!step(rt, kind, e, mine, site, flags, w, r, &nw, &nr, &prev, &prev_write)) break;
             if (!store(c, kind, w, r, nw, nr, rt->tid) && tries < RETRIES) continue;
-            note(f, a, 1, prev, prev_write);
+            note(f, rt, kind, r, a, 1, prev, prev_write);
             break;
         }
     }
@@ -345,7 +360,7 @@ void tl__race_slow(tl_rthread *rt, uintptr_t addr, size_t size, int kind, uint64
     rt->in_hb = 1;
     const uint64_t e = rt->epoch;
     uint64_t mine = 0; /* e with this access's site, computed on first store */
-    found f = {0, 0, 0, 0};
+    found f = {0, 0, 0, 0, 0};
     uintptr_t a = addr, end = addr + size;
     if (end < a) end = UINTPTR_MAX;
     while (a < end) {
@@ -401,7 +416,8 @@ void tl__race_grains(tl_rthread *rt, tl_cell *sum, uintptr_t addr, unsigned ngr,
         }
     }
     if (TL_UNLIKELY(prev != 0)) {
-        found f = {addr, ngr * TL_GRAIN, prev, prev_write};
+        found f = {addr, ngr * TL_GRAIN, prev, prev_write,
+                   kind == TL_ACC_WRITE ? own_read(rt, r) : 0};
         report(rt, &f, addr, (size_t)ngr * TL_GRAIN, kind, pc, TL_EVF_PC);
     }
     rt->in_hb = 0;
@@ -436,25 +452,25 @@ uint64_t tl__race_overflow(void) {
 }
 
 static void fill_current(tl_rthread *rt, tl_race_access *x, uintptr_t addr, size_t size,
-                         int kind, uint64_t site, unsigned flags) {
+                         int kind, uint64_t site, unsigned flags, uint64_t ts) {
     x->tid = rt->tid;
     x->write = (uint8_t)kind;
     x->site_flags = (uint8_t)(flags & TL_EVF_PC);
     x->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
     x->addr = addr;
-    x->ts = tl__now();
+    x->ts = ts;
     x->site = site;
     tl__rsite_snapshot(rt, x->stack, &x->nstack, x->locks, x->lock_modes, &x->nlocks);
 }
 
-/* The earlier access, from the site table of the thread that made it. */
-static void fill_earlier(tl_race_access *x, const found *f) {
-    uint32_t u = tl__e_tid(f->prev);
+/* An earlier access (epoch e), from the site table of the thread that made it. */
+static void fill_earlier(tl_race_access *x, const found *f, uint64_t e, int write) {
+    uint32_t u = tl__e_tid(e);
     x->tid = u;
-    x->write = (uint8_t)f->prev_write;
+    x->write = (uint8_t)write;
     x->size = f->n;
     x->addr = f->addr;
-    const tl_rsite *s = tl__rsite_of(f->prev);
+    const tl_rsite *s = tl__rsite_of(e);
     if (!s) return;
     x->site = s->site;
     x->site_flags = s->flags;
@@ -463,7 +479,7 @@ static void fill_earlier(tl_race_access *x, const found *f) {
     x->nlocks = s->nlocks;
     memcpy(x->locks, s->locks, sizeof x->locks);
     memcpy(x->lock_modes, s->lock_modes, sizeof x->lock_modes);
-    if (atomic_load_explicit(&s->clock, memory_order_acquire) == tl__e_clock(f->prev))
+    if (atomic_load_explicit(&s->clock, memory_order_acquire) == tl__e_clock(e))
         x->ts = atomic_load_explicit(&s->ts, memory_order_relaxed);
 }
 
@@ -476,6 +492,8 @@ static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, 
     uint64_t b = site * 2 + (uint64_t)kind;
     uint64_t k1 = a < b ? a : b, k2 = a < b ? b : a;
     uint64_t key = (k1 * 0x9E3779B97F4A7C15ull) ^ (k2 + (k1 >> 7));
+    /* Now, before the first report's allocations: the access's time. */
+    uint64_t now = tl__now();
     for (unsigned i = 0; i < 8; i++) {
         if (rt->rc_rec[i] && rt->rc_key[i] == key) {
             atomic_fetch_add_explicit(&rt->rc_rec[i]->count, 1, memory_order_relaxed);
@@ -521,8 +539,10 @@ static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, 
         rec->id = atomic_fetch_add_explicit(&R.next_id, 1, memory_order_relaxed) + 1;
         rec->addr = f->addr;
         rec->size = f->n;
-        fill_earlier(&rec->first, f);
-        fill_current(rt, &rec->second, addr, size, kind, site, flags);
+        fill_earlier(&rec->first, f, f->prev, f->prev_write);
+        fill_current(rt, &rec->second, addr, size, kind, site, flags, now);
+        if (f->own) fill_earlier(&rec->prior, f, f->own, 0);
+        else memset(&rec->prior, 0, sizeof rec->prior);
         uint64_t se = atomic_load_explicit(&rt->sleep_end, memory_order_relaxed);
         if (se && rec->first.ts && se > rec->first.ts) {
             rec->sleep_begin = atomic_load_explicit(&rt->sleep_begin, memory_order_relaxed);

@@ -128,6 +128,9 @@ typedef struct tl_race_rec {
     uint32_t size;          /* racing bytes from addr, within `second` */
     tl_race_access first;   /* the earlier access, from shadow memory */
     tl_race_access second;  /* the access that found it */
+    tl_race_access prior;   /* second's thread's own earlier read of the
+                               racing bytes (a write's read-modify-write,
+                               the first half of a lost update); tid 0: none */
     /* Only a sleep separated the two: the second thread slept from
      * sleep_begin to sleep_end (raw ticks) after the first access. */
     uint64_t sleep_begin, sleep_end, sleep_site;

@@ -170,6 +170,7 @@ typedef struct race_view {
     char var[VAR_MAX];        /* "" when no name is known */
     char addr[24];
     acc_view first, second;
+    acc_view prior;           /* second's own earlier read; tid 0: none or time unknown */
 } race_view;
 
 static const char *op_of(const tl_race_access *a) { return a->write ? "write" : "read"; }
@@ -224,6 +225,13 @@ static void view_make(race_view *v, const tl_race_rec *r, uint32_t ev_tid, uint6
     v->first.time_unknown = r->first.ts == 0;
     if (ns1 >= ns2) ns1 = ns2 > 0 ? ns2 - 1 : 0;
     v->first.ns = ns1;
+    /* Drawn only where its time is known: a marker at a made-up time would
+     * tell the story wrong. */
+    if (r->prior.tid && r->prior.ts) {
+        acc_fill(&v->prior, &r->prior, r->addr);
+        uint64_t ns0 = tl__clock_to_ns(r->prior.ts);
+        v->prior.ns = ns0 < ns2 ? ns0 : ns2;
+    }
 }
 
 /* "counter" or "0x55d0c0a4c014": what the slices and the message name. */
@@ -264,7 +272,16 @@ static void jts(FILE *m, uint64_t ns) {
     fprintf(m, "%llu.%03u", (unsigned long long)(ns / 1000u), (unsigned)(ns % 1000u));
 }
 
-static void j_access(FILE *m, const acc_view *v) {
+static void j_prior(FILE *m, const acc_view *v) {
+    fputs(",\"prior\":{\"op\":\"read\",\"ts\":", m);
+    jts(m, v->ns);
+    fputs(",\"at\":", m);
+    jstr(m, v->at);
+    fputc('}', m);
+}
+
+/* prior: the same thread's own earlier read (second access only), or NULL. */
+static void j_access(FILE *m, const acc_view *v, const acc_view *prior) {
     const tl_race_access *a = v->a;
     fprintf(m, "{\"tid\":%u", v->tid);
     if (v->tid) {
@@ -289,7 +306,9 @@ static void j_access(FILE *m, const acc_view *v) {
     fputs("],\"locks\":[", m);
     for (unsigned i = 0; i < a->nlocks && i < TL_RACE_LOCKS; i++)
         fprintf(m, "%s%u", i ? "," : "", a->locks[i]);
-    fputs("]}", m);
+    fputc(']', m);
+    if (prior && prior->tid) j_prior(m, prior);
+    fputc('}', m);
 }
 
 static void j_objects(FILE *m, const race_view *v) {
@@ -343,9 +362,9 @@ static char *instant_args(const race_view *v, size_t *len) {
         jstr(m, v->var);
     }
     fputs(",\"first\":", m);
-    j_access(m, &v->first);
+    j_access(m, &v->first, NULL);
     fputs(",\"second\":", m);
-    j_access(m, &v->second);
+    j_access(m, &v->second, &v->prior);
     if (v->r->sleep_end) {
         char at[SITE_MAX];
         fprintf(m, ",\"sleep\":{\"tid\":%u", v->second.tid);
@@ -381,8 +400,9 @@ static void write_instant(const race_view *v, uint64_t ns) {
     free(args);
 }
 
-/* "race: write of counter" on the access's thread, at its time. */
-static void access_slice(const race_view *v, const acc_view *a, uint64_t flow, int out) {
+/* "race: write of counter" on the access's thread, at its time; a prior
+ * read is marked as such (args.prior) and has no arrow. */
+static void access_slice(const race_view *v, const acc_view *a, uint64_t flow, int out, int prior) {
     tl_out *o = tl__tracks_out();
     char name[VAR_MAX + 32];
     snprintf(name, sizeof name, "race: %s of %s", op_of(a->a), what_of(v));
@@ -398,6 +418,7 @@ static void access_slice(const race_view *v, const acc_view *a, uint64_t flow, i
     }
     tl__out_lit(o, ",\"args\":{\"finding_id\":");
     tl__out_u64(o, v->fid);
+    if (prior) tl__out_lit(o, ",\"prior\":true");
     tl__out_lit(o, "}");
     tl__tracks_line_end();
 }
@@ -498,6 +519,10 @@ static void print_report(const race_view *v) {
     locks_text(m, &v->first);
     if (v->var[0]) fprintf(m, "  Location is global '%s' at %s\n", v->var, v->addr);
     if (v->r->sleep_end) sleep_text(m, v);
+    if (v->prior.tid)
+        fprintf(m, "  Note: T%u had read it itself before, at %s: a read-modify-write that\n"
+                   "  another thread's update can slip into (a lost update).\n",
+                v->prior.tid, v->prior.at);
     fputs("SUMMARY: threadlens: data race ", m);
     summary_site(m, &v->second);
     fputs("\n==================\n", m);
@@ -569,8 +594,9 @@ static void render(tl_race_rec *r, uint32_t ev_tid, uint64_t ev_ns) {
     f->fid = v.fid, f->tid = v.second.tid, f->rec = r, f->written = v.count;
     *find_of_slot(r->id) = nfinds;
     uint64_t flow = v.first.tid ? tl__tracks_flow_id() : 0;
-    if (v.first.tid) access_slice(&v, &v.first, flow, 1);
-    access_slice(&v, &v.second, flow, 0);
+    if (v.prior.tid) access_slice(&v, &v.prior, 0, 0, 1);
+    if (v.first.tid) access_slice(&v, &v.first, flow, 1, 0);
+    access_slice(&v, &v.second, flow, 0, 0);
     write_instant(&v, v.second.ns);
     print_report(&v);
     tl__finding_counted(TL_FIND_RACE);

@@ -226,6 +226,13 @@ case_lost_update() {
     out_has "value 1"
     racy 1+ lost_update.c read write
     rep_has -F "Location is global 'db'" || bad "no report names the variable 'db'"
+    # the writer's own earlier read, the lost update's first half: in the
+    # finding's args, as a marker of its own (no arrow) and on stderr
+    grep -q '"second":{[^}]*"prior":{"op":"read","ts":[0-9.]*,"at":"[^"]*lost_update\.c:23 ' "$TRACE" ||
+        bad "no race's second access has its own prior read at lost_update.c:23"
+    grep '"name":"race: read of db"' "$TRACE" | grep '"prior":true' | grep -qv '"bind_id"' ||
+        bad "no prior-read marker (without an arrow) in the trace"
+    err_has "had read it itself before, at "
 }
 case_lost_update_locked() {
     build lost_update
