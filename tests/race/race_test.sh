@@ -233,6 +233,8 @@ case_lost_update() {
     grep '"name":"race: read of db"' "$TRACE" | grep '"prior":true' | grep -qv '"bind_id"' ||
         bad "no prior-read marker (without an arrow) in the trace"
     err_has "had read it itself before, at "
+    "$TL" report "$TRACE" | grep -q "after its own read at .*lost_update\.c:23" ||
+        bad "threadlens report does not show the prior read"
 }
 case_lost_update_locked() {
     build lost_update

@@ -358,6 +358,13 @@ static void race(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
             ts_ref(f, a, "ts");
         site_ref(f, ", ", a, "at");
         fputc('\n', f);
+        const cJSON *prior = cJSON_GetObjectItemCaseSensitive(a, "prior");
+        if (cJSON_IsObject(prior)) {
+            fputs("      after its own read", f);
+            ts_ref(f, prior, "ts");
+            site_ref(f, ", ", prior, "at");
+            fputs(" (a read-modify-write: a lost update)\n", f);
+        }
         const cJSON *stack = cJSON_GetObjectItemCaseSensitive(a, "stack"), *e;
         if (cJSON_IsArray(stack) && cJSON_GetArraySize(stack) > 0) {
             fputs("      stack:", f);
