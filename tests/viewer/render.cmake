@@ -2,7 +2,8 @@
 #   viewer_render  headless screenshots of a hand-written trace, checked pixel by
 #                  pixel against the viewer's own layout; LOD, hit testing,
 #                  find, details; `view --screenshot` exit codes. No display.
-#   viewer_xvfb    a real window on a private Xvfb display, driven by xdotool.
+#   viewer_xvfb    a real window on a private Xvfb display, driven by xdotool;
+#                  then the replay keys (n, Right) on views/lu.json.
 if(TARGET tv_gui)
   set(TV_RENDER_DIR ${CMAKE_CURRENT_SOURCE_DIR}/render)
 
@@ -18,7 +19,8 @@ if(TARGET tv_gui)
   target_link_libraries(tv_view_driver PRIVATE tv_gui)
   add_test(NAME viewer_xvfb
            COMMAND sh ${TV_RENDER_DIR}/xvfb_test.sh $<TARGET_FILE:tv_view_driver>
-                   ${TV_RENDER_DIR}/fixture.json ${CMAKE_CURRENT_BINARY_DIR}/xvfb-out)
+                   ${TV_RENDER_DIR}/fixture.json ${CMAKE_CURRENT_BINARY_DIR}/xvfb-out
+                   ${CMAKE_CURRENT_SOURCE_DIR}/views/lu.json)
   # Under ASan the window's process exits with blocks that system libraries
   # keep (SDL's D-Bus connection, and a library SDL loads and unloads itself,
   # whose stacks end in "<unknown module>" so that no suppression can name

@@ -5,6 +5,10 @@
  *       prints "X Y": where the middle of row ROW of lane LANE at TIME_US
  *       (relative to the trace start) is in the window whose view state
  *       file is STATE (THREADLENS_VIEW_STATE), using the viewer's own layout.
+ *   view_driver replay TRACE
+ *       prints "F S": the playhead (ns, relative to the trace start) after
+ *       n (the first finding) and then Right (the next step), as the
+ *       window's keys move it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,9 +57,33 @@ static int locate(char **argv) {
     return rc;
 }
 
+static int replay(const char *trace) {
+    char err[256];
+    tv_model *m = tv_load(trace, NULL, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    tv_view *v = tv_view_new(m, 1200, 700);
+    int rc = 1;
+    if (v && tv_finding_step(v, 1)) {
+        long long f = (long long)(v->playhead - m->t0);
+        if (tv_playhead_step(v, 1, TV_NO_LANE)) {
+            printf("%lld %lld\n", f, (long long)(v->playhead - m->t0));
+            rc = 0;
+        }
+    }
+    if (rc) fprintf(stderr, "replay: no finding, or no step after it\n");
+    tv_view_free(v);
+    tv_model_free(m);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "view")) return tv_view_main(argc - 1, argv + 1);
     if (argc == 7 && !strcmp(argv[1], "locate")) return locate(argv + 2);
-    fprintf(stderr, "usage: %s view TRACE [options] | locate TRACE STATE LANE ROW TIME_US\n", argv[0]);
+    if (argc == 3 && !strcmp(argv[1], "replay")) return replay(argv[2]);
+    fprintf(stderr, "usage: %s view TRACE [options] | locate TRACE STATE LANE ROW TIME_US | replay TRACE\n",
+            argv[0]);
     return 2;
 }

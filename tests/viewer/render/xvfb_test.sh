@@ -2,10 +2,12 @@
 # xvfb_test.sh — opens the viewer in a real window on a private Xvfb display,
 # injects input with xdotool (wheel zoom, drag, click on a slice, q) and checks
 # the effect in the view state the window writes (THREADLENS_VIEW_STATE).
+# With a trace with findings (REPLAY.json), a second window: n puts the
+# playhead on the first finding, Right on the next step.
 #
-# usage: xvfb_test.sh VIEW_DRIVER FIXTURE.json WORKDIR
+# usage: xvfb_test.sh VIEW_DRIVER FIXTURE.json WORKDIR [REPLAY.json]
 set -u
-DRIVER=$1 FIXTURE=$2 WORK=$3
+DRIVER=$1 FIXTURE=$2 WORK=$3 REPLAY=${4:-}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v Xvfb >/dev/null 2>&1 || fail "Xvfb is not installed (Debian/Ubuntu: apt-get install xvfb)"
@@ -111,3 +113,57 @@ wait "$VPID"; RC=$?
 VPID=""
 [ "$RC" -eq 0 ] || fail "viewer exit status $RC; stderr: $(cat "$WORK/view.err")"
 echo "xvfb test: zoom, drag, fit, click and quit all worked"
+[ -n "$REPLAY" ] || exit 0
+
+# 6. the replay: n, then Right, in a window on a trace with findings
+WANT=$("$DRIVER" replay "$REPLAY") || fail "view_driver replay failed"
+set -- $WANT
+F_NS=$1 S_NS=$2
+rm -f "$STATE" "$STATE.tmp"
+THREADLENS_VIEW_STATE=$STATE "$DRIVER" view "$REPLAY" --size 1200x700 >"$WORK/view2.out" 2>"$WORK/view2.err" &
+VPID=$!
+i=0
+until [ -s "$STATE" ]; do
+    i=$((i + 1)); [ $i -gt 150 ] && fail "replay window: no view state after 15 s: $(cat "$WORK/view2.err")"
+    kill -0 "$VPID" 2>/dev/null || fail "replay window exited early: $(cat "$WORK/view2.err")"
+    sleep 0.1
+done
+WID=$(xdotool search --sync --pid "$VPID" --name '^threadlens - ' | head -n 1)
+[ -n "$WID" ] || fail "no replay window"
+[ "$(get playhead_ns)" = -1 ] || fail "a playhead before any key: $(get playhead_ns)"
+# no window manager: the keyboard goes to the window under the pointer
+xdotool mousemove --window "$WID" 600 300
+# until: the shell expression holds for the state file, 5 s
+until_state() {
+    i=0
+    while :; do
+        P=$(get playhead_ns) FIND=$(get finding)
+        if eval "$1"; then return 0; fi
+        i=$((i + 1)); [ $i -gt 50 ] && return 1
+        sleep 0.1
+    done
+}
+xdotool key n
+until_state '[ "$P" = "$F_NS" ] && [ "$FIND" = 1 ]' ||
+    fail "n: playhead_ns=$P finding=$FIND, want $F_NS and finding 1"
+echo "after n: playhead at $P ns (finding 1)"
+xdotool key Right
+until_state '[ "$P" = "$S_NS" ]' || fail "Right after n: playhead_ns=$P, want $S_NS"
+echo "after Right: playhead at $P ns"
+# Space plays: the playhead moves on by itself, until Space again
+xdotool key space
+until_state '[ "$(get playing)" = 1 ] && [ "$P" -gt "$S_NS" ]' ||
+    fail "Space: playing=$(get playing) playhead_ns=$P, want it playing past $S_NS"
+xdotool key space
+until_state '[ "$(get playing)" = 0 ]' || fail "Space again did not pause"
+echo "Space played to $P ns and paused"
+xdotool key q
+i=0
+while kill -0 "$VPID" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && fail "q did not close the replay window"
+    sleep 0.1
+done
+wait "$VPID"; RC=$?
+VPID=""
+[ "$RC" -eq 0 ] || fail "replay window exit status $RC; stderr: $(cat "$WORK/view2.err")"
+echo "xvfb test: n and Right moved the playhead"

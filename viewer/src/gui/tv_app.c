@@ -1,7 +1,6 @@
 /*
- * tv_app.c — `threadlens view`: arguments, loading with a progress bar, the
- * window's event loop, and the headless screenshot (a software renderer on
- * a surface: no display needed, same drawing code, same pixels every run).
+ * tv_app.c — `threadlens view`: arguments, loading with a progress bar, and
+ * the window's event loop (the headless screenshot: tv_shot.c).
  */
 #include "tv_app.h"
 
@@ -22,17 +21,26 @@
 #define DEFAULT_W 1600
 #define DEFAULT_H 900
 
-#define TV_VIEW_USAGE "usage: threadlens view TRACE [--screenshot OUT.png] [--size WxH] [--range START:END]"
+#define TV_VIEW_USAGE                                                                              \
+    "usage: threadlens view TRACE [--screenshot OUT.png] [--size WxH] [--range START:END] [--at TIME] " \
+    "[--view timeline|locks|pool[:N]] [--finding N] [--legend]"
 
 static void help(void) {
     fputs(TV_VIEW_USAGE "\n"
-          "  Shows TRACE (a threadlens or any Chrome/Perfetto JSON trace) on a timeline.\n"
+          "  Shows TRACE (a threadlens or any Chrome/Perfetto JSON trace) on a timeline, and replays it.\n"
           "  --screenshot OUT.png  render to a PNG and exit; needs no display\n"
           "  --size WxH            image (or initial window) size, default 1600x900\n"
           "  --range START:END     visible time range, relative to the trace start, with a unit\n"
           "                        ns, us, ms or s (none: ms), e.g. --range 2ms:3.5ms\n"
+          "  --at TIME             the playhead at TIME (same syntax, relative to the trace start),\n"
+          "                        with the state panel: every thread, lock and counter there\n"
+          "  --view VIEW           timeline (default), locks (the lock graph), pool (the first\n"
+          "                        pool's workers and counters, with its summary) or pool:N\n"
+          "  --finding N           focus finding N (1-based, as listed): the playhead on it\n"
+          "  --legend              show the legend of colors and marks\n"
           "  In the window press ? for the keys: wheel zooms, drag pans, W/S/A/D, F fits,\n"
-          "  click selects (details below), / finds, Q quits.\n"
+          "  click selects (details below), / finds, Space replays, Left/Right step,\n"
+          "  n jumps to the next finding, v switches views, k shows the legend, Q quits.\n"
           "environment:\n"
           "  THREADLENS_FONT=FILE.ttf    draw with this font\n"
           "  THREADLENS_VIEW_STATE=FILE  testing aid: after every input event the window writes\n"
@@ -40,7 +48,10 @@ static void help(void) {
           "                              end_ns (relative to the trace start), scroll, selected\n"
           "                              (none|slice|mark|gmark|flow|sample), selected_name,\n"
           "                              selected_lane, selected_row, selected_ts, selected_dur,\n"
-          "                              find, find_hits, help, collapsed, width, height\n",
+          "                              find, find_hits, help, collapsed, width, height,\n"
+          "                              playhead_ns (-1: none), mode (timeline|locks|pool),\n"
+          "                              speed (trace ns per second), playing, finding (1-based,\n"
+          "                              0: none), step, pool, legend, findings_list\n",
           stdout);
 }
 
@@ -61,53 +72,6 @@ static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int tv_render_offscreen(const tv_model *m, const tv_shot *shot, const char *png, int frames,
-                        double *mean_ms, double *max_ms, char *err, size_t errlen) {
-    int w = shot->w > 0 ? shot->w : DEFAULT_W, h = shot->h > 0 ? shot->h : DEFAULT_H;
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
-    tv_gfx g;
-    int gfx_ok = 0, rc = -1;
-    tv_view *v = NULL;
-    if (!r) {
-        snprintf(err, errlen, "cannot create a %dx%d software renderer: %s", w, h, SDL_GetError());
-        goto out;
-    }
-    if (tv_gfx_init(&g, r, err, errlen)) goto out;
-    gfx_ok = 1;
-    v = tv_view_new(m, w, h);
-    if (!v) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    v->title = m->path ? base_name(m->path) : "";
-    if (shot->start != shot->end) tv_view_set_range(v, shot->start, shot->end);
-    double sum = 0, worst = 0;
-    for (int i = 0; i < frames; i++) {
-        double t = now_s();
-        tv_draw_frame(&g, v);
-        SDL_RenderFlush(r);
-        t = (now_s() - t) * 1e3;
-        sum += t;
-        if (t > worst) worst = t;
-    }
-    if (mean_ms) *mean_ms = frames > 0 ? sum / frames : 0;
-    if (max_ms) *max_ms = worst;
-    tv_draw_frame(&g, v);
-    SDL_RenderFlush(r);
-    if (png && IMG_SavePNG(surf, png) != 0) {
-        snprintf(err, errlen, "%s: cannot write the PNG: %s", png, IMG_GetError());
-        goto out;
-    }
-    rc = 0;
-out:
-    tv_view_free(v);
-    if (gfx_ok) tv_gfx_free(&g);
-    if (r) SDL_DestroyRenderer(r);
-    SDL_FreeSurface(surf);
-    return rc;
 }
 
 /* ---- the window ---------------------------------------------------------- */
@@ -172,7 +136,7 @@ static int on_progress(void *ctx, double frac) {
 }
 
 static void write_state(const tv_view *v, const char *file) {
-    char text[2048], tmp[4096];
+    char text[4096], tmp[4096];
     size_t n = tv_view_state_text(v, text, sizeof text);
     snprintf(tmp, sizeof tmp, "%s.tmp", file);
     FILE *f = fopen(tmp, "w");
@@ -182,7 +146,7 @@ static void write_state(const tv_view *v, const char *file) {
     if (fclose(f) == 0) rename(tmp, file);
 }
 
-static int run_window(app *a, const tv_model *m, int64_t start, int64_t end) {
+static int run_window(app *a, const tv_model *m, const tv_shot *shot, const tv_shot_more *more) {
     if (open_window(a)) {
         fprintf(stderr, "threadlens view: %s\n", a->err);
         return 1;
@@ -195,11 +159,16 @@ static int run_window(app *a, const tv_model *m, int64_t start, int64_t end) {
         return 1;
     }
     v->title = base_name(a->path);
-    if (start != end) tv_view_set_range(v, start, end);
+    if (tv_shot_apply(v, shot, more, a->err, sizeof a->err)) {
+        fprintf(stderr, "threadlens view: %s\n", a->err);
+        tv_view_free(v);
+        return 1;
+    }
     const char *state = getenv("THREADLENS_VIEW_STATE");
     if (state && !*state) state = NULL;
     tv_input in = {0};
     int dirty = 1, first = 1;
+    double last = now_s();
     while (!in.quit) {
         if (dirty) {
             tv_draw_frame(&a->g, v);
@@ -209,7 +178,17 @@ static int run_window(app *a, const tv_model *m, int64_t start, int64_t end) {
             first = 0;
         }
         SDL_Event e;
-        if (!SDL_WaitEvent(&e)) break;
+        int got;
+        /* playing: a frame every 16 ms at most, else sleep until an event */
+        if (v->playing) got = SDL_WaitEventTimeout(&e, 16);
+        else if (!(got = SDL_WaitEvent(&e))) break;
+        double now = now_s();
+        if (v->playing && tv_play_tick(v, now - last)) {
+            dirty = 1;
+            if (state) write_state(v, state);
+        }
+        last = now;
+        if (!got) continue;
         do {
             dirty |= tv_input_event(v, &in, &e);
             if (state && e.type != SDL_POLLSENTINEL) write_state(v, state);
@@ -254,10 +233,38 @@ static void abs_range(const tv_model *m, int64_t r0, int64_t r1, int64_t *a, int
     if (*a >= *b) *a = *b - 1;
 }
 
+/* --view timeline|locks|pool|pool:N */
+static int parse_view(const char *s, int *mode, size_t *pool) {
+    *pool = 0;
+    if (!strcmp(s, "timeline")) *mode = TV_MODE_TIMELINE;
+    else if (!strcmp(s, "locks")) *mode = TV_MODE_LOCKS;
+    else if (!strcmp(s, "pool")) *mode = TV_MODE_POOL;
+    else if (!strncmp(s, "pool:", 5)) {
+        char *e;
+        errno = 0;
+        long n = strtol(s + 5, &e, 10);
+        if (e == s + 5 || *e || errno || n < 1) return -1;
+        *mode = TV_MODE_POOL, *pool = (size_t)(n - 1);
+    } else return -1;
+    return 0;
+}
+
+static tv_shot_more more_of(const tv_model *m, int have_at, int64_t at, int mode, size_t pool, size_t finding,
+                            int legend) {
+    tv_shot_more s = {0, 0, mode, pool, finding, legend};
+    if (have_at) {
+        s.has_at = 1;
+        if (__builtin_add_overflow(m->t0, at, &s.at)) s.at = m->t1;
+    }
+    return s;
+}
+
 int tv_view_main(int argc, char **argv) {
     const char *trace = NULL, *shot = NULL;
-    int w = DEFAULT_W, h = DEFAULT_H, have_range = 0;
-    int64_t r0 = 0, r1 = 0;
+    int w = DEFAULT_W, h = DEFAULT_H, have_range = 0, have_at = 0, mode = TV_MODE_TIMELINE;
+    int64_t r0 = 0, r1 = 0, at = 0;
+    size_t pool = 0, finding = 0;
+    int legend = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *val = NULL;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -265,7 +272,8 @@ int tv_view_main(int argc, char **argv) {
             return 0;
         }
         int is_opt = !strncmp(arg, "--screenshot", 12) || !strncmp(arg, "--size", 6) ||
-                     !strncmp(arg, "--range", 7);
+                     !strncmp(arg, "--range", 7) || !strncmp(arg, "--at", 4) || !strncmp(arg, "--view", 6) ||
+                     !strncmp(arg, "--finding", 9);
         if (is_opt) {
             const char *eq = strchr(arg, '=');
             if (eq) val = eq + 1;
@@ -281,6 +289,20 @@ int tv_view_main(int argc, char **argv) {
             if (parse_range(val, &r0, &r1))
                 return usage_error("bad --range '%s' (want START:END, e.g. 2ms:3.5ms)", val);
             have_range = 1;
+        } else if (!strncmp(arg, "--at", 4) && (arg[4] == 0 || arg[4] == '=')) {
+            if (tv_parse_time(val, &at)) return usage_error("bad --at '%s' (want a time, e.g. 2.5ms)", val);
+            have_at = 1;
+        } else if (!strncmp(arg, "--view", 6) && (arg[6] == 0 || arg[6] == '=')) {
+            if (parse_view(val, &mode, &pool))
+                return usage_error("bad --view '%s' (want timeline, locks, pool or pool:N)", val);
+        } else if (!strncmp(arg, "--finding", 9) && (arg[9] == 0 || arg[9] == '=')) {
+            char *e;
+            errno = 0;
+            long f = strtol(val, &e, 10);
+            if (e == val || *e || errno || f < 1) return usage_error("bad --finding '%s' (want N >= 1)", val);
+            finding = (size_t)f;
+        } else if (!strcmp(arg, "--legend")) {
+            legend = 1;
         } else if (arg[0] == '-' && arg[1]) {
             return usage_error("unknown option '%s'", arg);
         } else if (trace) {
@@ -300,7 +322,8 @@ int tv_view_main(int argc, char **argv) {
         }
         tv_shot s = {w, h, 0, 0};
         if (have_range) abs_range(m, r0, r1, &s.start, &s.end);
-        int rc = tv_render_offscreen(m, &s, shot, 0, NULL, NULL, err, sizeof err);
+        tv_shot_more more = more_of(m, have_at, at, mode, pool, finding, legend);
+        int rc = tv_render_offscreen_more(m, &s, &more, shot, 0, NULL, NULL, err, sizeof err);
         if (rc) fprintf(stderr, "threadlens view: %s\n", err);
         tv_model_free(m);
         TTF_Quit();
@@ -344,9 +367,10 @@ int tv_view_main(int argc, char **argv) {
         if (a.err[0]) fprintf(stderr, "threadlens view: %s\n", a.err);
         else if (rc) fprintf(stderr, "%s\n", err);
     } else {
-        int64_t start = 0, end = 0;
-        if (have_range) abs_range(m, r0, r1, &start, &end);
-        rc = run_window(&a, m, start, end);
+        tv_shot s = {w, h, 0, 0};
+        if (have_range) abs_range(m, r0, r1, &s.start, &s.end);
+        tv_shot_more more = more_of(m, have_at, at, mode, pool, finding, legend);
+        rc = run_window(&a, m, &s, &more);
         tv_model_free(m);
     }
     close_window(&a);

@@ -369,5 +369,13 @@ size_t tv_view_state_text(const tv_view *v, char *buf, size_t len) {
                      has && v->sel.kind == TV_SEL_SLICE ? v->sel.row : 0,
                      has ? (long long)(a - m->t0) : -1LL, has ? (long long)(b - a) : -1LL,
                      v->find.text, v->find.nhits, v->help, collapsed, v->g.w, v->g.h);
+    /* the replay and the views (issue 8) */
+    if (n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n,
+                      "playhead_ns=%lld\nmode=%s\nspeed=%.0f\nplaying=%d\nfinding=%zu\nstep=%zu\npool=%zu\n"
+                      "legend=%d\nfindings_list=%d\n",
+                      v->has_playhead ? (long long)(v->playhead - m->t0) : -1LL, tv_mode_name(v->mode),
+                      tv_play_speed(v), v->playing, v->finding1, v->step1,
+                      v->mode == TV_MODE_POOL ? v->pool + 1 : 0, v->legend, tv_side_flist_open(v));
     return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tv_draw.h"
+#include "tv_overlay.h"
 
 #define NAME_MIN_W 40 /* a lane name gets at least this, else its tag goes */
 
@@ -355,13 +356,10 @@ static void draw_grid(tv_gfx *g, const tv_view *v) {
     tv_gfx_flush_rects(g);
 }
 
-void tv_draw_frame(tv_gfx *g, tv_view *v) {
+/* The lanes (the timeline and the pool view, which filters them). */
+static void draw_timeline(tv_gfx *g, tv_view *v) {
     SDL_Renderer *r = g->r;
     const tv_geom *G = &v->g;
-    SDL_RenderSetClipRect(r, NULL);
-    SDL_SetRenderDrawColor(r, tv_c_bg.r, tv_c_bg.g, tv_c_bg.b, 255);
-    SDL_RenderClear(r);
-
     size_t first = tv_view_first_item(v, G->area_y0), last = first;
     while (last < v->nitems && G->area_y0 + v->items[last].y - v->scroll < G->area_y1) last++;
 
@@ -405,6 +403,12 @@ void tv_draw_frame(tv_gfx *g, tv_view *v) {
     draw_arrows(g, v);
     tv_gfx_flush_tris(g);
     tv_gfx_flush_rects(g);
+    /* findings where they happened; replaying, only those already reached */
+    tv_draw_finding_overlays(g, v, v->has_playhead ? v->playhead : INT64_MAX,
+                             v->finding1 ? v->finding1 - 1 : SIZE_MAX);
+    tv_gfx_flush_tris(g);
+    tv_gfx_flush_rects(g);
+    tv_draw_playhead(g, v);
 
     /* the label column */
     SDL_Rect lc = {0, G->area_y0, G->tl_x0, G->area_y1 - G->area_y0};
@@ -423,15 +427,26 @@ void tv_draw_frame(tv_gfx *g, tv_view *v) {
 
     /* scrollbar */
     int ah = G->area_y1 - G->area_y0;
-    tv_gfx_fill(g, tv_c_label_bg, G->sb_x, G->area_y0, G->w - G->sb_x, ah);
+    tv_gfx_fill(g, tv_c_label_bg, G->sb_x, G->area_y0, G->side_x0 - G->sb_x, ah);
     if (v->content_h > ah && ah > 0) {
         int th = (int)((double)ah * ah / v->content_h), ty;
         if (th < 20) th = 20;
         ty = G->area_y0 + (int)((double)(ah - th) * v->scroll / (v->content_h - ah));
-        tv_gfx_fill(g, TV_RGB(170, 175, 184), G->sb_x + 2, ty, G->w - G->sb_x - 4, th);
+        tv_gfx_fill(g, TV_RGB(170, 175, 184), G->sb_x + 2, ty, G->side_x0 - G->sb_x - 4, th);
     }
 
     tv_draw_axis(g, v);
+    tv_draw_playhead_axis(g, v);
+}
+
+void tv_draw_frame(tv_gfx *g, tv_view *v) {
+    SDL_Renderer *r = g->r;
+    SDL_RenderSetClipRect(r, NULL);
+    SDL_SetRenderDrawColor(r, tv_c_bg.r, tv_c_bg.g, tv_c_bg.b, 255);
+    SDL_RenderClear(r);
+    if (v->mode == TV_MODE_LOCKS) tv_draw_locks_view(g, v);
+    else draw_timeline(g, v);
+    tv_draw_side(g, v);
     tv_draw_panel(g, v);
     tv_draw_overlays(g, v);
 }

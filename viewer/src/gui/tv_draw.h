@@ -36,6 +36,12 @@ typedef struct tv_gfx {
     const tv_model *details_m;
     tv_sel details_sel;
     char details[8192];
+    /* the side column's texts that re-read the file, by what they show */
+    const tv_model *side_m;
+    size_t side_finding1, side_pool1;
+    tv_sel side_task_sel;
+    char finding_text[8192], pool_text[4096], task_text[2048];
+    int side_content_h; /* the scrolling part's height, last frame */
 } tv_gfx;
 
 int tv_gfx_init(tv_gfx *g, SDL_Renderer *r, char *err, size_t errlen);
@@ -58,5 +64,19 @@ void tv_draw_axis(tv_gfx *g, const tv_view *v);
 void tv_draw_panel(tv_gfx *g, const tv_view *v);
 void tv_draw_overlays(tv_gfx *g, const tv_view *v);
 void tv_draw_progress(tv_gfx *g, int w, int h, const char *what, double frac);
+
+/* issue 8: the playhead (tv_draw_replay.c), the side column
+ * (tv_draw_side.c), the legend (tv_legend.c), the lock graph view
+ * (tv_draw_views.c) */
+void tv_draw_playhead(tv_gfx *g, const tv_view *v);
+void tv_draw_playhead_axis(tv_gfx *g, const tv_view *v);
+void tv_draw_side(tv_gfx *g, tv_view *v);
+/* Draws the legend at (x, y) in width w; returns its height. */
+int tv_draw_legend(tv_gfx *g, int x, int y, int w);
+void tv_draw_locks_view(tv_gfx *g, tv_view *v);
+SDL_Rect tv_lockgraph_area(const tv_view *v);
+/* Text cut into lines that fit w (at spaces where it can); "key\tvalue"
+ * lines get a key column. Returns the height used; draws only when draw. */
+int tv_draw_wrapped(tv_gfx *g, tv_font *f, int x, int y, int w, const char *line, tv_rgb c, int draw);
 
 #endif

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "tv_draw.h"
+#include "tv_lockgraph.h"
+#include "tv_replay.h"
+#include "tv_report_int.h"
 
 void tv_draw_axis(tv_gfx *g, const tv_view *v) {
     const tv_geom *G = &v->g;
@@ -13,8 +16,13 @@ void tv_draw_axis(tv_gfx *g, const tv_view *v) {
     tv_gfx_fill(g, tv_c_axis_bg, 0, 0, G->w, G->area_y0);
     tv_gfx_fill(g, tv_c_sep, 0, G->area_y0 - 1, G->w, 1);
     int fh = tv_font_height(g->font);
-    char b[64], d[48];
-    snprintf(b, sizeof b, "visible: %s", tv_fmt_dur(v->end - v->start, d, sizeof d));
+    char b[200], d[48];
+    const tv_rep *rep = v->rep;
+    if (v->mode == TV_MODE_POOL && rep && v->pool < rep->npools)
+        snprintf(b, sizeof b, "pool %s, visible: %s", rep->pools[v->pool].name ? rep->pools[v->pool].name : "?",
+                 tv_fmt_dur(v->end - v->start, d, sizeof d));
+    else
+        snprintf(b, sizeof b, "visible: %s", tv_fmt_dur(v->end - v->start, d, sizeof d));
     tv_text_draw(g->r, g->small, 10, (G->area_y0 - fh) / 2, b, tv_c_text_dim, G->tl_x0 - 16);
 
     /* a 1-2-5 step whose labels fit between the ticks */
@@ -55,6 +63,34 @@ void tv_draw_axis(tv_gfx *g, const tv_view *v) {
     SDL_RenderSetClipRect(g->r, NULL);
 }
 
+/* What the replay is doing, in front of the status line: the view, the
+ * playhead's step and the speed. Returns the length written. */
+static int replay_status(const tv_view *v, char *b, size_t len) {
+    int n = 0;
+    if (v->mode == TV_MODE_LOCKS && v->lockgraph) {
+        const tv_lockgraph *lg = v->lockgraph;
+        if (v->lg_node1 && (size_t)v->lg_node1 <= lg->nnodes) {
+            const tv_lg_node *nd = &lg->nodes[v->lg_node1 - 1];
+            n = snprintf(b, len, "lock %s%s%s: %llu holds   |   ", nd->name, *nd->kind ? ", " : "", nd->kind,
+                         (unsigned long long)nd->holds);
+        } else {
+            n = snprintf(b, len, "lock graph   |   ");
+        }
+    }
+    if (v->has_playhead && (size_t)n < len) {
+        char t[200], sp[48];
+        /* the step, which starts with its time; else the time alone */
+        if (!v->playing && v->step1 && v->replay && v->step1 <= tv_replay_nsteps(v->replay))
+            tv_replay_step_text(v->replay, v->step1 - 1, t, sizeof t);
+        else
+            tv_fmt_time(v->playhead - v->m->t0, t, sizeof t);
+        tv_fmt_dur((int64_t)tv_play_speed(v), sp, sizeof sp);
+        n += snprintf(b + n, len - (size_t)n, "%s%s   |   %s/s%s   |   ", v->playing ? "playing " : "", t, sp,
+                      v->playing ? "" : " (Space plays)");
+    }
+    return n < 0 ? 0 : (size_t)n < len ? n : (int)len - 1;
+}
+
 static void status_line(tv_gfx *g, const tv_view *v) {
     const tv_geom *G = &v->g;
     const tv_model *m = v->m;
@@ -63,15 +99,17 @@ static void status_line(tv_gfx *g, const tv_view *v) {
         threads += m->lanes[i].kind == TV_LANE_THREAD;
         locks += (m->lanes[i].flags & TV_LANE_LOCK) != 0;
     }
-    char b[512], d[48];
-    int n = snprintf(b, sizeof b, "%s   |   %llu events, %d threads, %d locks, %zu arrows%s   |   %s",
-                     v->title ? v->title : "", (unsigned long long)m->stats.events, threads, locks,
-                     m->nflows, m->stats.truncated ? ", truncated file" : "",
-                     tv_fmt_dur(m->t1 - m->t0, d, sizeof d));
+    char b[1024], d[48];
+    int n = replay_status(v, b, sizeof b);
+    n += snprintf(b + n, sizeof b - (size_t)n, "%s   |   %llu events, %d threads, %d locks, %zu arrows%s   |   %s",
+                  v->title ? v->title : "", (unsigned long long)m->stats.events, threads, locks,
+                  m->nflows, m->stats.truncated ? ", truncated file" : "",
+                  tv_fmt_dur(m->t1 - m->t0, d, sizeof d));
     if (n > 0 && (size_t)n < sizeof b && tv_view_arrows_in_range(v) > TV_ARROWS_DENSE)
         snprintf(b + n, sizeof b - (size_t)n, "   |   arrows: too many to show, click a slice or zoom in");
     int fh = tv_font_height(g->font), y = G->panel_y0 + (G->h - G->panel_y0 - fh) / 2;
-    const char *hint = "?  keys    /  find    F  fit    click  details";
+    const char *hint = v->has_playhead ? "Space  play    Left/Right  step    n  finding    v  view    ?  keys"
+                                       : "?  keys    Space  replay    n  next finding    v  view    click  details";
     int hw = tv_text_width(g->small, hint), room = G->w - hw - 40;
     /* a narrow window: the status, cut, rather than the hint over it */
     if (room < G->w / 2) room = G->w - 20;
@@ -180,8 +218,15 @@ static void help(tv_gfx *g, const tv_view *v) {
         {"A  /  D", "pan left / right"},
         {"Up Down PgUp PgDn", "scroll the lanes"},
         {"F", "fit the selection (or the whole trace)"},
+        {"Space", "replay: play / pause the playhead; + / - speed"},
+        {"Left  /  Right", "step to the previous / next event of any thread"},
+        {"Shift + Left / Right", "step through the selected thread's events only"},
+        {"click the axis", "put the playhead there (drag it to scrub)"},
+        {"n  /  N", "next / previous finding (race, deadlock, ...)"},
+        {"l  /  k", "findings list / legend on and off"},
+        {"v  /  Shift+V", "next / previous view: timeline, lock graph, pools"},
         {"/  or  Ctrl+F", "find by name: Enter next, Shift+Enter previous"},
-        {"Esc", "close find or help, else clear the selection"},
+        {"Esc", "close find or help, else clear the selection, then the finding"},
         {"?", "show or hide this help"},
         {"Q", "quit"},
     };
@@ -189,8 +234,8 @@ static void help(tv_gfx *g, const tv_view *v) {
                                          "waiting on", "joining", "in barrier", "sleeping"};
     const tv_geom *G = &v->g;
     int n = (int)(sizeof keys / sizeof keys[0]);
-    int fh = tv_font_height(g->font), lh = fh + 6;
-    int w = 560, h = 60 + n * lh + 70, x = (G->w - w) / 2, y = (G->h - h) / 2;
+    int fh = tv_font_height(g->font), lh = fh + (G->h < 640 ? 2 : 6); /* a short window: tighter */
+    int w = 620, h = 60 + n * lh + 70, x = (G->w - w) / 2, y = (G->h - h) / 2;
     if (x < 0) x = 0;
     if (y < 0) y = 0;
     tv_gfx_fill(g, (tv_rgb){20, 24, 32, 110}, 0, 0, G->w, G->h);
@@ -198,11 +243,11 @@ static void help(tv_gfx *g, const tv_view *v) {
     tv_text_draw(g->r, g->bold, x + 20, y + 16, "threadlens view: keys and mouse", tv_c_text, TV_TEXT_NOLIMIT);
     for (int i = 0; i < n; i++) {
         int ly = y + 48 + i * lh;
-        tv_text_draw(g->r, g->bold, x + 24, ly, keys[i][0], tv_c_text, 160);
-        tv_text_draw(g->r, g->font, x + 200, ly, keys[i][1], tv_c_text, w - 220);
+        tv_text_draw(g->r, g->bold, x + 24, ly, keys[i][0], tv_c_text, 196);
+        tv_text_draw(g->r, g->font, x + 230, ly, keys[i][1], tv_c_text, w - 250);
     }
     int ly = y + 48 + n * lh + 14, lx = x + 24;
-    tv_text_draw(g->r, g->bold, lx, ly, "thread states:", tv_c_text, TV_TEXT_NOLIMIT);
+    tv_text_draw(g->r, g->bold, lx, ly, "thread states (k: the whole legend):", tv_c_text, TV_TEXT_NOLIMIT);
     ly += lh;
     for (int i = 0; i < 8; i++) {
         int tw = tv_text_width(g->small, states[i]);

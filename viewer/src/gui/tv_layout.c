@@ -136,6 +136,7 @@ tv_view *tv_view_new(const tv_model *m, int w, int h) {
 
 void tv_view_free(tv_view *v) {
     if (!v) return;
+    tv_view_free_modes(v);
     tv_lod_free(v);
     tv_find_clear(v);
     free(v->order);
@@ -155,7 +156,10 @@ static void compute_geom(tv_view *v) {
     int label = TV_LABEL_W < g->w / 3 ? TV_LABEL_W : g->w / 3;
     int panel = v->sel.kind != TV_SEL_NONE ? TV_PANEL_H : TV_STATUS_H;
     if (panel > g->h / 2) panel = g->h / 2;
-    g->sb_x = g->w - TV_SCROLLBAR_W;
+    int side = tv_side_open(v) ? TV_SIDE_W : 0;
+    if (side > g->w * 2 / 5) side = g->w * 2 / 5;
+    g->side_x0 = g->w - side;
+    g->sb_x = g->side_x0 - TV_SCROLLBAR_W;
     g->tl_x0 = label;
     g->tl_x1 = g->sb_x > label + 1 ? g->sb_x : label + 1;
     g->panel_y0 = g->h - panel;
@@ -176,12 +180,18 @@ void tv_view_relayout(tv_view *v) {
     v->nitems = 0;
     for (uint32_t i = 0; i < m->nlanes; i++) v->lane_item[i] = -1;
     for (uint32_t p = 0; p < m->nprocs; p++) {
+        if (v->lane_filter) { /* a filtered view: processes without a lane shown go */
+            uint32_t j = v->proc_first[p];
+            while (j < v->proc_first[p + 1] && !v->lane_filter[v->order[j]]) j++;
+            if (j == v->proc_first[p + 1]) continue;
+        }
         v->items[v->nitems++] =
             (tv_item){TV_ITEM_PROC, v->proc_collapsed[p], 0, p, y, TV_PROC_H};
         y += TV_PROC_H;
         if (v->proc_collapsed[p]) continue;
         for (uint32_t j = v->proc_first[p]; j < v->proc_first[p + 1]; j++) {
             uint32_t li = v->order[j];
+            if (v->lane_filter && !v->lane_filter[li]) continue;
             const tv_lane *l = &m->lanes[li];
             int c = v->lane_collapsed[li], h;
             uint32_t rows = 0;
@@ -433,6 +443,7 @@ int tv_view_zone(const tv_view *v, int x, int y) {
     const tv_geom *g = &v->g;
     if (x < 0 || y < 0 || x >= g->w || y >= g->h) return TV_ZONE_NONE;
     if (y >= g->panel_y0) return TV_ZONE_PANEL;
+    if (x >= g->side_x0) return TV_ZONE_SIDE;
     if (y < g->area_y0) return TV_ZONE_AXIS;
     if (x >= g->sb_x) return TV_ZONE_SCROLLBAR;
     if (x < g->tl_x0) return TV_ZONE_LABEL;

@@ -29,6 +29,9 @@ const tv_rgb tv_c_counter_fill = TV_RGB(159, 190, 230);
 const tv_rgb tv_c_counter_line = TV_RGB(40, 90, 170);
 const tv_rgb tv_c_counter_range = TV_RGB(96, 136, 200);
 const tv_rgb tv_c_tooltip_bg = TV_RGB(255, 252, 222);
+const tv_rgb tv_c_playhead = TV_RGB(21, 101, 192);
+const tv_rgb tv_c_wait_bg = TV_RGB(253, 226, 226);  /* a waiting thread's line */
+const tv_rgb tv_c_focus_bg = TV_RGB(214, 228, 248); /* the focused finding's line */
 
 static int starts(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -76,8 +79,15 @@ tv_rgb tv_state_color(const char *name) {
     return tv_hash_color(name);
 }
 
+tv_rgb tv_task_color(const char *label) {
+    uint32_t h = fnv1a(label ? label : "");
+    return hsl((double)(h % 360), 0.55 + (double)((h >> 9) % 20) / 100.0,
+               0.66 + (double)((h >> 17) % 7) / 100.0);
+}
+
 tv_rgb tv_slice_color(const char *cat, const char *name) {
     if (cat && !strcmp(cat, "state")) return tv_state_color(name);
+    if (cat && !strcmp(cat, "task")) return tv_task_color(name);
     /* the zero-length sources of arrows: present, not loud */
     if (cat && !strcmp(cat, "flow")) return TV_RGB(168, 176, 190);
     return tv_hash_color(name);

@@ -29,13 +29,17 @@ enum {
     TV_PANEL_H = 184,     /* bottom details panel when something is */
     TV_FONT_PX = 12,
     TV_SMALL_PX = 11,
+    TV_SIDE_W = 380,      /* right side column: findings, state, pool, legend */
+    TV_SIDE_LINE = 17,    /* one line of the side column */
+    TV_FLIST_MAX = 10,    /* findings list rows before it scrolls */
 };
 
 /* Fixed colors of the user interface. */
 extern const tv_rgb tv_c_bg, tv_c_lane_a, tv_c_lane_b, tv_c_proc_bg, tv_c_label_bg,
     tv_c_axis_bg, tv_c_grid, tv_c_text, tv_c_text_dim, tv_c_sep, tv_c_arrow, tv_c_arrow_sel,
     tv_c_select, tv_c_panel_bg, tv_c_finding, tv_c_mark, tv_c_cond_mark, tv_c_counter_fill,
-    tv_c_counter_line, tv_c_counter_range, tv_c_tooltip_bg;
+    tv_c_counter_line, tv_c_counter_range, tv_c_tooltip_bg, tv_c_playhead, tv_c_wait_bg,
+    tv_c_focus_bg;
 
 /* The color of state slice `name` (cat "state"): running green, waiting red,
  * and so on (docs/trace-format.md lists the names); anything else a stable
@@ -43,6 +47,9 @@ extern const tv_rgb tv_c_bg, tv_c_lane_a, tv_c_lane_b, tv_c_proc_bg, tv_c_label_
 tv_rgb tv_state_color(const char *name);
 /* A stable pastel color for any other slice name (phases, foreign traces). */
 tv_rgb tv_hash_color(const char *name);
+/* A pool task's color: stable per label, more saturated than phases so
+ * that tasks stand out on their workers' lanes. */
+tv_rgb tv_task_color(const char *label);
 /* The color of a slice of category cat and name (both may be ""). */
 tv_rgb tv_slice_color(const char *cat, const char *name);
 /* The identity color of the k-th thread of a process (lane swatch, lock holds). */

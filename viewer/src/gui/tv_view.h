@@ -90,7 +90,16 @@ typedef struct tv_geom {
     int area_y0, area_y1;  /* lanes [area_y0, area_y1) */
     int panel_y0;          /* details panel / status line from here to h */
     int sb_x;              /* scrollbar column */
+    int side_x0;           /* side column [side_x0, w) x [0, panel_y0); w when closed */
 } tv_geom;
+
+/* What the lanes area shows (`v` cycles; the pool view only when the trace
+ * has pools). */
+enum tv_mode { TV_MODE_TIMELINE, TV_MODE_LOCKS, TV_MODE_POOL, TV_NMODES };
+
+struct tv_replay;
+struct tv_lockgraph;
+struct tv_rep;
 
 typedef struct tv_view {
     const tv_model *m;
@@ -117,6 +126,26 @@ typedef struct tv_view {
     int mouse_x, mouse_y, mouse_in;
     int help;
     tv_find find;
+
+    /* Issue 8: replay, side panels, views. Zero is "off" or the default
+     * (tv_view_new callocs). */
+    int mode;              /* tv_mode */
+    int has_playhead;      /* 0: no playhead yet (no state panel) */
+    int64_t playhead;      /* ns, model clock */
+    int playing;
+    double speed;          /* trace ns per real second; 0: chosen on play */
+    size_t step1;          /* 1 + the replay step the playhead was put on, 0 none */
+    size_t finding1;       /* 1 + the focused finding (m->findings), 0 none */
+    int findings_hidden;   /* the findings list is open by default when there are any */
+    int legend;            /* the legend is shown */
+    int side_scroll;       /* px, the side column below the findings list */
+    size_t flist_top;      /* first finding shown in the list */
+    size_t pool;           /* the pool shown in TV_MODE_POOL (index in rep->pools) */
+    int lg_node1;          /* 1 + the selected lock-graph node, 0 none */
+    uint8_t *lane_filter;  /* lanes laid out (1) or not (0); NULL: all */
+    struct tv_replay *replay;      /* owned, built on first use (tv_view_replay) */
+    struct tv_lockgraph *lockgraph;/* owned, built on first use (tv_view_lockgraph) */
+    struct tv_rep *rep;            /* owned, built on first use (tv_view_rep): pools */
 } tv_view;
 
 /* Builds the view (lane order, per-row summaries: O(events)) showing the
@@ -213,7 +242,7 @@ size_t tv_view_arrows_in_range(const tv_view *v);
 
 /* Screen zones. */
 enum tv_zone { TV_ZONE_NONE, TV_ZONE_TIMELINE, TV_ZONE_LABEL, TV_ZONE_AXIS, TV_ZONE_PANEL,
-               TV_ZONE_SCROLLBAR };
+               TV_ZONE_SCROLLBAR, TV_ZONE_SIDE };
 int tv_view_zone(const tv_view *v, int x, int y);
 /* What is at (x, y): a mark, a flow arrow (within 4 px), a slice, a counter
  * sample, or a gmark in the axis. */
@@ -236,6 +265,75 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
 size_t tv_view_tooltip(const tv_view *v, const tv_sel *s, char *buf, size_t len);
 /* The view state as the testing aid writes it (THREADLENS_VIEW_STATE). */
 size_t tv_view_state_text(const tv_view *v, char *buf, size_t len);
+
+/* ---- replay (tv_playhead.c) ---------------------------------------------
+ * The playhead: a time on the model clock that the state panel describes.
+ * Every move reveals it: the visible range follows when it leaves it. */
+/* The replay of the model, built on first use; NULL when out of memory. */
+struct tv_replay *tv_view_replay(tv_view *v);
+void tv_playhead_set(tv_view *v, int64_t t);
+/* To the next (dir > 0) / previous step of any thread (lane TV_NO_LANE) or
+ * of one lane (a thread's own steps, a lock's holds). 0 when there is none. */
+int tv_playhead_step(tv_view *v, int dir, uint32_t lane);
+/* The lane whose steps Shift+Left/Right follow: the selection's, else
+ * TV_NO_LANE. */
+uint32_t tv_view_sel_thread(const tv_view *v);
+/* Focus finding i (m->findings): the playhead on it, revealed, selected in
+ * the findings list. */
+void tv_focus_finding(tv_view *v, size_t i);
+/* The next (dir > 0) / previous finding in list order from the playhead;
+ * 0 when there is none. */
+int tv_finding_step(tv_view *v, int dir);
+/* Finding i's time and thread lane (TV_NO_LANE for process-wide ones). */
+int64_t tv_finding_ts(const tv_model *m, size_t i);
+uint32_t tv_finding_lane(const tv_model *m, size_t i);
+/* Play and pause; the speed in trace ns per real second (the default: a
+ * tenth of the visible span per second); factor 2 or 0.5. */
+void tv_play_toggle(tv_view *v);
+double tv_play_speed(const tv_view *v);
+void tv_play_scale(tv_view *v, double factor);
+/* Advances a playing playhead by dt real seconds; 1 when it moved. Stops at
+ * the trace end. */
+int tv_play_tick(tv_view *v, double dt);
+
+/* ---- views and side column (tv_modes.c, tv_side.c, tv_pools.c) ---------- */
+/* The lock graph, built and laid out on first use; NULL when out of memory. */
+struct tv_lockgraph *tv_view_lockgraph(tv_view *v);
+/* The report's figures (pools), built on first use; NULL on failure. */
+struct tv_rep *tv_view_rep(tv_view *v);
+/* Pools the trace has (objects of kind "pool" or pool workers), cheap. */
+int tv_view_has_pools(const tv_view *v);
+size_t tv_view_npools(tv_view *v);
+/* Switches the view; TV_MODE_POOL with pool index p. 0, or -1 when the
+ * trace has no such pool. */
+int tv_view_set_mode(tv_view *v, int mode, size_t pool);
+/* `v`: timeline -> lock graph -> each pool -> timeline (dir -1: back). */
+void tv_view_cycle_mode(tv_view *v, int dir);
+const char *tv_mode_name(int mode);
+/* Frees what the views own (tv_view_free does). */
+void tv_view_free_modes(tv_view *v);
+
+/* The side column, right of the lanes: the findings list (a header, one
+ * line each), then — scrolling — the focused finding's text, the pool's
+ * summary, the state at the playhead, the legend. Lines are TV_SIDE_LINE
+ * px, so its clickable part needs no font. */
+int tv_side_open(const tv_view *v);     /* anything to show */
+int tv_side_flist_open(const tv_view *v);
+/* Rows of the findings list shown, and its screen rectangle's y range. */
+size_t tv_side_flist_rows(const tv_view *v);
+int tv_side_flist_y1(const tv_view *v);
+/* The finding under (x, y) in the list, or SIZE_MAX. */
+size_t tv_side_finding_at(const tv_view *v, int x, int y);
+/* Keeps the focused finding inside the list's rows. */
+void tv_side_show_finding(tv_view *v);
+/* One line per finding: "deadlock  794.784 us  philosopher (tid 5)". */
+size_t tv_side_finding_line(const tv_model *m, size_t i, char *buf, size_t len);
+
+/* Pool view texts (SDL-free): the pool's scheduling summary from the
+ * report, and what a task slice's args say (queue wait, run time, status);
+ * 0 when sel is not a task slice. */
+size_t tv_pool_summary_text(tv_view *v, size_t pool, char *buf, size_t len);
+size_t tv_task_text(const tv_view *v, const tv_sel *sel, char *buf, size_t len);
 
 /* Time formatting: durations ("1.23 ms") are tv_fmt_dur (tv_fmt.h); a time
  * since the trace start with full precision ("12.345678 ms"). */
