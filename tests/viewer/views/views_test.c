@@ -290,6 +290,18 @@ static void check_lost_update(void) {
               "a tick of 0.25 s moved the playhead %lld ns at %g ns/s", (long long)(v->playhead - p0), sp0 / 2);
     send(v, &in, key(SDLK_SPACE, 0));
     CHECK_MSG(!v->playing && !tv_play_tick(v, 0.25), "Space does not pause");
+    /* a slow speed still moves: the fractions of a ns carry over ticks */
+    tv_playhead_set(v, m->t0);
+    v->speed = 20;
+    v->playing = 1;
+    for (int i = 0; i < 600; i++) tv_play_tick(v, 0.016);
+    CHECK_MSG(v->playhead - m->t0 >= 191 && v->playhead - m->t0 <= 193,
+              "600 ticks of 16 ms at 20 ns/s moved the playhead %lld ns, not 192",
+              (long long)(v->playhead - m->t0));
+    v->playing = 0;
+    /* --at past the trace: the playhead stays at its end */
+    tv_playhead_set(v, INT64_MAX);
+    CHECK_MSG(v->playhead == m->t1, "a playhead past the end is not clamped");
     tv_play_scale(v, 1e30);
     send(v, &in, key(SDLK_SPACE, 0));
     tv_play_tick(v, 10);

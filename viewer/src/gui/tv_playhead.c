@@ -48,8 +48,13 @@ static void show_lane(tv_view *v, uint32_t lane) {
 
 static void place(tv_view *v, int64_t t) {
     int had = v->has_playhead;
+    /* inside the trace: a playhead past its ends shows nothing and would
+     * overflow the view's arithmetic (--at 9000000000s) */
+    if (t < v->m->t0) t = v->m->t0;
+    if (t > v->m->t1) t = v->m->t1;
     v->has_playhead = 1;
     v->playhead = t;
+    v->play_frac = 0;
     if (!had) tv_view_resize(v, v->g.w, v->g.h); /* the state panel opens */
 }
 
@@ -221,9 +226,13 @@ void tv_play_toggle(tv_view *v) {
 
 int tv_play_tick(tv_view *v, double dt) {
     if (!v->playing || !v->has_playhead || !(dt > 0)) return 0;
-    double d = dt * tv_play_speed(v);
+    /* the fraction of a ns is carried to the next tick: at a few ns per
+     * second a rounded step would be 0 every frame and never move */
+    double d = dt * tv_play_speed(v) + v->play_frac;
     if (d > 1e18) d = 1e18;
-    int64_t t = v->playhead + (int64_t)llround(d);
+    int64_t step = (int64_t)floor(d);
+    v->play_frac = d - (double)step;
+    int64_t t = v->playhead < v->m->t1 - step ? v->playhead + step : v->m->t1;
     if (t >= v->m->t1) {
         t = v->m->t1;
         v->playing = 0;

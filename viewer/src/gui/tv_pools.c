@@ -116,7 +116,9 @@ size_t tv_task_text(const tv_view *v, const tv_sel *sel, char *buf, size_t len) 
     const tv_lane *l = &m->lanes[sel->lane];
     put(&o, "worker\t%s (tid %lld)\n", tv_model_str(m, l->name), (long long)l->tid);
     put(&o, "started\t%s\n", tv_fmt_time(t->ts - m->t0, b, sizeof b));
-    if (cJSON_IsNumber(wait)) put(&o, "queue wait\t%s\n", tv_fmt_dur((int64_t)(wait->valuedouble * 1000 + 0.5), d, sizeof d));
+    /* checked before the conversion: a hostile 1e300 would be undefined */
+    if (cJSON_IsNumber(wait) && wait->valuedouble >= 0 && wait->valuedouble < 9e12)
+        put(&o, "queue wait\t%s\n", tv_fmt_dur((int64_t)(wait->valuedouble * 1000 + 0.5), d, sizeof d));
     else put(&o, "queue wait\t(not recorded)\n");
     put(&o, "run time\t%s%s\n", tv_fmt_dur(t->dur, d, sizeof d),
         (t->flags & TV_SLICE_UNFINISHED) ? " (unfinished)" : "");

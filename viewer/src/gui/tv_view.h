@@ -134,6 +134,7 @@ typedef struct tv_view {
     int64_t playhead;      /* ns, model clock */
     int playing;
     double speed;          /* trace ns per real second; 0: chosen on play */
+    double play_frac;      /* ns of playback not yet applied (below 1) */
     size_t step1;          /* 1 + the replay step the playhead was put on, 0 none */
     size_t finding1;       /* 1 + the focused finding (m->findings), 0 none */
     int findings_hidden;   /* the findings list is open by default when there are any */
