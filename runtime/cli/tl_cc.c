@@ -326,8 +326,12 @@ static int find_runtime(cc_job *j) {
 static void find_include(cc_job *j) {
     char lib[PATH_MAX], looked[2 * PATH_MAX + 8];
     j->incdir[0] = 0;
-    if (tl_cli_find_lib(RUNTIME_LIB, lib, looked, sizeof looked) != 0) return;
-    *strrchr(lib, '/') = 0;
+    if (j->libdir[0]) { /* find_runtime looked already */
+        snprintf(lib, sizeof lib, "%s", j->libdir);
+    } else {
+        if (tl_cli_find_lib(RUNTIME_LIB, lib, looked, sizeof looked) != 0) return;
+        *strrchr(lib, '/') = 0;
+    }
     static const char *const up[] = {"/../include", "/../../include"};
     for (int i = 0; i < 2; i++) {
         char h[PATH_MAX + 32];

@@ -492,14 +492,15 @@ static void report(tl_rthread *rt, const found *f, uintptr_t addr, size_t size, 
     uint64_t b = site * 2 + (uint64_t)kind;
     uint64_t k1 = a < b ? a : b, k2 = a < b ? b : a;
     uint64_t key = (k1 * 0x9E3779B97F4A7C15ull) ^ (k2 + (k1 >> 7));
-    /* Now, before the first report's allocations: the access's time. */
-    uint64_t now = tl__now();
     for (unsigned i = 0; i < 8; i++) {
         if (rt->rc_rec[i] && rt->rc_key[i] == key) {
             atomic_fetch_add_explicit(&rt->rc_rec[i]->count, 1, memory_order_relaxed);
             return;
         }
     }
+    /* A race not seen just now: its time, before the first report's
+     * allocations (a repeat, above, only counts and needs none). */
+    uint64_t now = tl__now();
     tl__in_runtime++;
     tl_race_rec *rec = NULL;
     int fresh = 0;

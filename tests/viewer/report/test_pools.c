@@ -268,14 +268,21 @@ static void test_grown(const char *dir) {
     unlink(tmp);
 }
 
+/* A new temporary file at path (a mkstemp template) for a generated trace. */
+static FILE *temp_trace(char *path) {
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    CHECK(f);
+    if (!f && fd >= 0) close(fd);
+    return f;
+}
+
 /* 50 tasks, 45 and 47 failed: the text lists the first 20 and then the
  * two failures; --json all 50, the pipe's queue waits unknown. */
 static void test_many(void) {
     char tmp[] = "/tmp/tv_pools_many_XXXXXX";
-    int fd = mkstemp(tmp);
-    CHECK(fd >= 0);
-    if (fd < 0) return;
-    FILE *f = fdopen(fd, "w");
+    FILE *f = temp_trace(tmp);
+    if (!f) return;
     fputs("[\n{\"ph\":\"M\",\"pid\":7,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"w0\"}},\n", f);
     for (int i = 1; i <= 50; i++)
         fprintf(f,
@@ -313,10 +320,8 @@ static void test_many(void) {
  * the task, the worker, the status and the submitter. */
 static void test_unobserved(void) {
     char tmp[] = "/tmp/tv_pools_unobs_XXXXXX";
-    int fd = mkstemp(tmp);
-    CHECK(fd >= 0);
-    if (fd < 0) return;
-    FILE *f = fdopen(fd, "w");
+    FILE *f = temp_trace(tmp);
+    if (!f) return;
     fputs("[\n"
           "{\"ph\":\"M\",\"pid\":9,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"main\"}},\n"
           "{\"ph\":\"M\",\"pid\":9,\"tid\":3,\"name\":\"thread_name\",\"args\":{\"name\":\"ex worker 1\"}},\n"

@@ -7,22 +7,19 @@
  * One sweep over all holds in time order finds the edges. A hold knows its
  * holder only by name (slice.label); threads often share a name (five
  * "philosopher"s), so when the name is ambiguous the two holds' events are
- * read again for their tids (from the file mapped: many holds, cheap).
+ * read again for their tids (tv_tids: many holds, cheap).
  * Sites are re-read (tv_event_reader) only for the first hold of each new
  * edge: a 1M-event trace costs a sort and a sweep.
  */
 #include <cjson/cJSON.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tv_findtext.h"
 #include "tv_lockgraph.h"
+#include "tv_tids.h"
 
 /* ---- a map of uint64 keys to uint32 values (open addressing) ---------- */
 
@@ -231,63 +228,10 @@ static int hold_cmp(const void *a, const void *b) {
     return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* The trace file mapped, for reading many holds' tids: a pread and a cJSON
- * parse per hold cost seconds on a 1M-event trace whose threads share a
- * name, a look into the mapping almost nothing. */
-typedef struct fmap {
-    const char *p;
-    size_t n;
-} fmap;
-
-static void fmap_open(fmap *f, const tv_model *m) {
-    f->p = NULL, f->n = 0;
-    int fd = m->path ? open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
-    struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p != MAP_FAILED) f->p = p, f->n = (size_t)st.st_size;
-    }
-    if (fd >= 0) close(fd);
-}
-
-static void fmap_close(fmap *f) {
-    if (f->p) munmap((void *)f->p, f->n);
-}
-
-/* The top-level "tid" of the event at src, read from the mapping; -2 when
- * the bytes there are not such an event (then the reader decides). */
-static int64_t fmap_tid(const fmap *f, tv_src src) {
-    uint64_t off = TV_SRC_OFF(src), len = TV_SRC_LEN(src);
-    if (!f->p || !len || off + len > f->n || f->p[off] != '{' || f->p[off + len - 1] != '}') return -2;
-    const char *p = f->p + off, *e = p + len;
-    int depth = 0;
-    for (; p < e; p++) {
-        if (*p == '{' || *p == '[') depth++;
-        else if (*p == '}' || *p == ']') depth--;
-        else if (*p == '"') {
-            const char *k = ++p;
-            while (p < e && *p != '"') p += *p == '\\' ? 2 : 1;
-            if (p >= e) return -2;
-            if (depth == 1 && p - k == 3 && !memcmp(k, "tid", 3)) {
-                const char *q = p + 1;
-                while (q < e && (*q == ' ' || *q == ':')) q++;
-                char *end;
-                long long v = strtoll(q, &end, 10);
-                return end > q && end < e && (*end == ',' || *end == '}' || *end == ' ') ? v : -2;
-            }
-        }
-    }
-    return -2;
-}
-
-static void read_tid(tv_event_reader *r, const fmap *f, hold *h) {
+/* Which thread took the hold: its tid, -1 when unknown. */
+static void read_tid(tv_tids *t, hold *h) {
     if (h->tid != INT64_MIN) return;
-    h->tid = fmap_tid(f, h->src);
-    if (h->tid != -2) return;
-    cJSON *ev = tv_event_reader_get(r, h->src);
-    const cJSON *tid = cJSON_GetObjectItemCaseSensitive(ev, "tid");
-    h->tid = cJSON_IsNumber(tid) ? (int64_t)tid->valuedouble : -1;
-    cJSON_Delete(ev);
+    if (tv_tids_get(t, h->src, &h->tid)) h->tid = -1;
 }
 
 /* Where the hold was taken (args.at): only for the first hold of each edge. */
@@ -315,10 +259,9 @@ static int sweep_holds(ctx *c) {
     size_t ngr = 0;
     u64map gmap = {0};
     tv_event_reader *rd = tv_event_reader_open(m);
-    fmap fm = {NULL, 0};
+    tv_tids *tids = tv_tids_open(m);
     int rc = -1;
-    if (!h || !rd) goto out;
-    fmap_open(&fm, m);
+    if (!h || !rd || !tids) goto out;
     size_t k = 0;
     for (size_t n = 0; n < c->f->g.nnodes; n++) {
         const tv_lg_node *nd = &c->f->g.nodes[n];
@@ -353,8 +296,8 @@ static int sweep_holds(ctx *c) {
             g->v[w++] = g->v[j];
             if (a->node == b->node) continue;
             if (ambiguous) {
-                read_tid(rd, &fm, a);
-                read_tid(rd, &fm, b);
+                read_tid(tids, a);
+                read_tid(tids, b);
                 if (a->tid < 0 || a->tid != b->tid) continue;
             }
             uint32_t e = add_edge(c->f, &c->edges, a->node, b->node);
@@ -382,7 +325,7 @@ out:
     for (size_t i = 0; i < ngr; i++) free(gr[i].v);
     free(gr);
     map_free(&gmap);
-    fmap_close(&fm);
+    tv_tids_close(tids);
     tv_event_reader_close(rd);
     free(h);
     return rc;

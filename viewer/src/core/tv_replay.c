@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tv_replay_impl.h"
+#include "tv_tids.h"
 
 /* A step while sorting: key orders steps of one time. X slices are written
  * when they end, so their file position says nothing about when they began:
@@ -103,7 +104,7 @@ static int cmp_pending(const void *pa, const void *pb) {
  * so the file is read once, front to back. */
 static void resolve_pending(build *b) {
     if (!b->npending || b->oom) return;
-    tv_rp_tids *rd = tv_rp_tids_open(b->m);
+    tv_tids *rd = tv_tids_open(b->m);
     if (!rd) {
         b->oom = 1;
         return;
@@ -112,14 +113,14 @@ static void resolve_pending(build *b) {
     for (size_t k = 0; k < b->npending; k++) {
         const pending *p = &b->pending[k];
         int64_t tid;
-        if (tv_rp_tids_get(rd, p->src, &tid)) continue;
+        if (tv_tids_get(rd, p->src, &tid)) continue;
         uint32_t who = tv_map_find(&b->tids, p->process, (uint64_t)tid);
         tv_step *h = &b->v[p->rec].s, *e = p->rec + 1 < b->n ? &b->v[p->rec + 1].s : NULL;
         h->thread = who;
         if (e && e->kind == TV_STEP_RELEASE && e->lane == h->lane && e->row == h->row && e->index == h->index)
             e->thread = who;
     }
-    tv_rp_tids_close(rd);
+    tv_tids_close(rd);
 }
 
 static int index_threads(build *b) {

@@ -2,7 +2,7 @@
  * tv_replay_impl.h — what the replay's files share: its layout and the
  * helpers they call across. tv_replay.c builds the steps and their index
  * lists, tv_replay_seek.c moves the playhead, tv_replay_state.c answers the
- * state and the texts, tv_replay_tid.c reads holds' tids again. Not for
+ * state and the texts (holders' tids are read again by tv_tids.c). Not for
  * views: they see tv_replay.h.
  */
 #ifndef TV_REPLAY_IMPL_H
@@ -44,11 +44,5 @@ uint32_t tv_rp_lock_named(const tv_replay *r, uint32_t process, const char *name
  * TV_NO_LANE when unknown (the step list remembers it). */
 uint32_t tv_rp_hold_thread(const tv_replay *r, uint32_t lane, uint32_t row, size_t index);
 
-/* The "tid" of many events of the trace (tv_replay_tid.c): straight from
- * the file when it is the one loaded, else through tv_event_reader. */
-typedef struct tv_rp_tids tv_rp_tids;
-tv_rp_tids *tv_rp_tids_open(const tv_model *m); /* NULL: out of memory */
-int tv_rp_tids_get(tv_rp_tids *t, tv_src src, int64_t *tid); /* 0, or -1 */
-void tv_rp_tids_close(tv_rp_tids *t);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <SDL.h>
 
+#include "tv_replay.h"
 #include "tv_text.h"
 #include "tv_view.h"
 
@@ -42,6 +43,12 @@ typedef struct tv_gfx {
     tv_sel side_task_sel;
     char finding_text[8192], pool_text[4096], task_text[2048];
     int side_content_h; /* the scrolling part's height, last frame */
+    /* the state panel at the playhead, made again only when it moves */
+    const tv_model *state_m;
+    int64_t state_t;
+    char *state_text;       /* NULL until first made */
+    tv_rp_state state;
+    int state_have;
 } tv_gfx;
 
 int tv_gfx_init(tv_gfx *g, SDL_Renderer *r, char *err, size_t errlen);

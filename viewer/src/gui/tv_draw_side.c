@@ -148,6 +148,25 @@ static int blocked(const char *state) {
            !strncmp(state, "in barrier", 10);
 }
 
+#define STATE_CAP (64 * 1024)
+
+/* The state text and state at the playhead, made again only when the
+ * playhead moves (not on every frame); NULL out of memory. */
+static const char *cached_state(tv_gfx *g, const tv_view *v, const tv_replay *r, const tv_rp_state **st) {
+    if (!g->state_text || g->state_m != v->m || g->state_t != v->playhead) {
+        if (g->state_have) tv_rp_state_free(&g->state);
+        memset(&g->state, 0, sizeof g->state);
+        g->state_have = 0;
+        g->state_m = NULL;
+        if (!g->state_text && !(g->state_text = malloc(STATE_CAP))) return NULL;
+        tv_replay_text(r, v->playhead, g->state_text, STATE_CAP);
+        g->state_have = tv_replay_state(r, v->playhead, &g->state) == 0;
+        g->state_m = v->m, g->state_t = v->playhead;
+    }
+    *st = g->state_have ? &g->state : NULL;
+    return g->state_text;
+}
+
 /* The state at the playhead: tv_replay_text's lines; a thread's line gets
  * its state's swatch, and a red band while it waits. */
 static int state_block(tv_gfx *g, tv_view *v, int x, int y, int w, int y0, int y1) {
@@ -166,15 +185,9 @@ static int state_block(tv_gfx *g, tv_view *v, int x, int y, int w, int y0, int y
         if (y + h + dy > y0 && y + h < y1) tv_draw_wrapped(g, g->small, x, y + h, w, b, tv_c_text_dim, 1);
         h += dy;
     }
-    size_t cap = 64 * 1024;
-    char *text = malloc(cap);
-    tv_rp_state st = {0};
-    int have_state = tv_replay_state(r, v->playhead, &st) == 0;
-    if (!text) {
-        if (have_state) tv_rp_state_free(&st);
-        return h;
-    }
-    tv_replay_text(r, v->playhead, text, cap);
+    const tv_rp_state *st;
+    const char *text = cached_state(g, v, r, &st);
+    if (!text) return h;
     char line[1024];
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
@@ -184,14 +197,14 @@ static int state_block(tv_gfx *g, tv_view *v, int x, int y, int w, int y0, int y
         line[n] = 0;
         p = nl ? nl + 1 : p + n;
         const tv_rp_thread *th = NULL;
-        for (size_t i = 0; have_state && i < st.nthreads && line[0] == ' '; i++) {
+        for (size_t i = 0; st && i < st->nthreads && line[0] == ' '; i++) {
             char pre[200];
-            int k = snprintf(pre, sizeof pre, "%s (tid %lld)", st.threads[i].name ? st.threads[i].name : "",
-                             (long long)st.threads[i].tid);
+            int k = snprintf(pre, sizeof pre, "%s (tid %lld)", st->threads[i].name ? st->threads[i].name : "",
+                             (long long)st->threads[i].tid);
             const char *q = line;
             while (*q == ' ') q++;
             if (k > 0 && !strncmp(q, pre, (size_t)k)) {
-                th = &st.threads[i];
+                th = &st->threads[i];
                 break;
             }
         }
@@ -209,8 +222,6 @@ static int state_block(tv_gfx *g, tv_view *v, int x, int y, int w, int y0, int y
         }
         h += dy;
     }
-    free(text);
-    if (have_state) tv_rp_state_free(&st);
     return h;
 }
 

@@ -41,6 +41,8 @@ void tv_gfx_free(tv_gfx *g) {
     free(g->vert);
     free(g->arrows);
     free(g->labels);
+    free(g->state_text);
+    if (g->state_have) tv_rp_state_free(&g->state);
     memset(g, 0, sizeof *g);
 }
 

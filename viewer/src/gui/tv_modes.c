@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tv_findtext.h"
 #include "tv_lockgraph.h"
 #include "tv_replay.h"
 #include "tv_report_int.h"
@@ -107,10 +108,11 @@ void tv_view_cycle_mode(tv_view *v, int dir) {
 void tv_view_free_modes(tv_view *v) {
     if (v->replay) tv_replay_free(v->replay);
     if (v->lockgraph) tv_lockgraph_free(v->lockgraph);
+    tv_fx_free(v->fx);
     if (v->rep) {
         tv_rep_free(v->rep);
         free(v->rep);
     }
     free(v->lane_filter);
-    v->replay = NULL, v->lockgraph = NULL, v->rep = NULL, v->lane_filter = NULL;
+    v->replay = NULL, v->lockgraph = NULL, v->rep = NULL, v->lane_filter = NULL, v->fx = NULL;
 }

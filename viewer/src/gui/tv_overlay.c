@@ -5,7 +5,7 @@
  * or hang's wait-for cycle as a loop of arrows across the blocked threads'
  * lanes at the moment of detection, each wait outlined; an inversion's
  * acquisitions marked. The places come from tv_fx (tv_findtext.h), read
- * once per model and kept here, so a frame only maps times to pixels.
+ * once per view (tv_view_fx), so a frame only maps times to pixels.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,51 +14,11 @@
 
 #include "tv_overlay.h"
 
-/* ---- the places, read once per model ----------------------------------- */
+/* ---- the places, read once per view --------------------------------- */
 
-/* The view gives no place to keep them, so one model's set is cached here.
- * A freed model's address can be reused by the next, so the key is the
- * model's identity as far as it shows: file, extent, lanes and every
- * finding's event. */
-static struct {
-    const tv_model *m;
-    char *path;
-    int64_t t0, t1;
-    uint32_t nlanes;
-    size_t n;
-    tv_src *src;
-    tv_fx_set *fx;
-} cache;
-
-static int cache_valid(const tv_model *m) {
-    if (!cache.fx || cache.m != m || cache.t0 != m->t0 || cache.t1 != m->t1 || cache.nlanes != m->nlanes ||
-        cache.n != m->nfindings)
-        return 0;
-    if ((cache.path == NULL) != (m->path == NULL) || (m->path && strcmp(cache.path, m->path))) return 0;
-    for (size_t i = 0; i < m->nfindings; i++)
-        if (cache.src[i] != m->findings_marks[i].src) return 0;
-    return 1;
-}
-
-static const tv_fx_set *places(const tv_model *m) {
-    if (cache_valid(m)) return cache.fx;
-    tv_fx_free(cache.fx);
-    free(cache.path);
-    free(cache.src);
-    memset(&cache, 0, sizeof cache);
-    tv_fx_set *fx = tv_fx_build(m);
-    tv_src *src = malloc((m->nfindings ? m->nfindings : 1) * sizeof *src);
-    char *path = m->path ? strdup(m->path) : NULL;
-    if (!fx || !src || (m->path && !path)) {
-        tv_fx_free(fx);
-        free(src);
-        free(path);
-        return NULL;
-    }
-    for (size_t i = 0; i < m->nfindings; i++) src[i] = m->findings_marks[i].src;
-    cache.m = m, cache.path = path, cache.t0 = m->t0, cache.t1 = m->t1;
-    cache.nlanes = m->nlanes, cache.n = m->nfindings, cache.src = src, cache.fx = fx;
-    return fx;
+struct tv_fx_set *tv_view_fx(tv_view *v) {
+    if (!v->fx) v->fx = tv_fx_build(v->m);
+    return v->fx;
 }
 
 /* ---- shapes ----------------------------------------------------------- */
@@ -317,10 +277,10 @@ static void flush_labels(ctx *c) {
     c->nlabs = 0;
 }
 
-void tv_draw_finding_overlays(tv_gfx *g, const tv_view *v, int64_t upto, size_t focus) {
+void tv_draw_finding_overlays(tv_gfx *g, tv_view *v, int64_t upto, size_t focus) {
     const tv_model *m = v ? v->m : NULL;
     if (!g || !m || !m->nfindings) return;
-    const tv_fx_set *fx = places(m);
+    const tv_fx_set *fx = tv_view_fx(v);
     if (!fx) return;
     /* whatever the caller has batched goes under the overlays */
     tv_gfx_flush_rects(g);

@@ -21,11 +21,14 @@
  *   it waits for, labelled with the lock), in the finding color;
  * - lock order inversions: a small marker at each acquisition of the cycle
  *   on its thread.
- * The places come from tv_fx_build (tv_findtext.h), read once per model.
+ * The places come from tv_fx_build (tv_findtext.h), read once per view.
  * upto: only findings at or before it (the replay reveals them as the
  * playhead passes them); INT64_MAX: all. focus: index into m->findings
  * drawn emphasised (thicker, on top), or SIZE_MAX. */
-void tv_draw_finding_overlays(tv_gfx *g, const tv_view *v, int64_t upto, size_t focus);
+void tv_draw_finding_overlays(tv_gfx *g, tv_view *v, int64_t upto, size_t focus);
+/* Where each finding of the view's model is drawn, built on first use and
+ * owned by the view; NULL when out of memory. */
+struct tv_fx_set *tv_view_fx(tv_view *v);
 
 /* tv_finding_text (finding i as text for the side panel) is SDL-free: it
  * lives in core, tv_findtext.h, included above. */

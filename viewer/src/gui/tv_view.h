@@ -147,6 +147,8 @@ typedef struct tv_view {
     struct tv_replay *replay;      /* owned, built on first use (tv_view_replay) */
     struct tv_lockgraph *lockgraph;/* owned, built on first use (tv_view_lockgraph) */
     struct tv_rep *rep;            /* owned, built on first use (tv_view_rep): pools */
+    struct tv_fx_set *fx;          /* owned, built on first use (tv_view_fx): where
+                                      each finding is drawn */
 } tv_view;
 
 /* Builds the view (lane order, per-row summaries: O(events)) showing the

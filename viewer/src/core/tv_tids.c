@@ -1,65 +1,59 @@
 /*
- * tv_replay_tid.c — the tid of lock-hold events, read again from the trace
- * file for the replay (which thread took a hold, when threads share the
- * holder's name). A pool's default-named workers make that every hold of a
- * trace, so this reads only the event's own bytes and its top-level "tid",
+ * tv_tids.c — the "tid" of many events, read again from the trace file:
+ * which thread took a lock hold when threads share the holder's name (the
+ * replay's holders, the lock graph's nestings). A pool's default-named
+ * workers make that every hold of a trace, so this reads only the event's
+ * own bytes and its top-level "tid" from the file mapped into memory,
  * without building a cJSON tree: a quarter of a million holds in a fraction
- * of a second. When the file is not exactly the one loaded (grown, touched,
- * a pipe, a buffer), tv_event_reader_get() reads it, with its checks.
+ * of a second, in any order. When the file is not exactly the one loaded
+ * (grown, touched, a pipe, a buffer), tv_event_reader_get() reads it, with
+ * its checks.
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tv_internal.h"
-#include "tv_replay_impl.h"
+#include "tv_tids.h"
 
-struct tv_rp_tids {
-    const tv_model *m;
-    int fd;   /* -1: not the loaded file; use slow */
+struct tv_tids {
+    const char *map; /* the loaded file, NULL: not that file; use slow */
+    size_t size;
     tv_event_reader *slow;
-    /* a block of the file: events asked for in file order are read with
-     * one pread per block, not one per event */
-    char *buf;
-    size_t cap;
-    uint64_t boff;
-    size_t blen;
 };
 
-#define BLOCK ((size_t)1 << 20)
-
-tv_rp_tids *tv_rp_tids_open(const tv_model *m) {
-    tv_rp_tids *t = calloc(1, sizeof *t);
+tv_tids *tv_tids_open(const tv_model *m) {
+    tv_tids *t = calloc(1, sizeof *t);
     if (!t) return NULL;
-    t->m = m;
-    t->fd = -1;
     const tv_strtab *st = m->strings;
     struct stat sb;
     if (st && !st->is_buffer && m->path) {
         int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_dev == st->file_dev &&
-            (uint64_t)sb.st_ino == st->file_ino && (uint64_t)sb.st_size == st->file_size &&
-            (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec == st->file_mtime_ns)
-            t->fd = fd;
-        else if (fd >= 0)
-            close(fd);
+        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+            (uint64_t)sb.st_dev == st->file_dev && (uint64_t)sb.st_ino == st->file_ino &&
+            (uint64_t)sb.st_size == st->file_size &&
+            (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec == st->file_mtime_ns) {
+            void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) t->map = p, t->size = (size_t)sb.st_size;
+        }
+        if (fd >= 0) close(fd);
     }
-    if (t->fd < 0 && !(t->slow = tv_event_reader_open(m))) {
+    if (!t->map && !(t->slow = tv_event_reader_open(m))) {
         free(t);
         return NULL;
     }
     return t;
 }
 
-void tv_rp_tids_close(tv_rp_tids *t) {
+void tv_tids_close(tv_tids *t) {
     if (!t) return;
-    if (t->fd >= 0) close(t->fd);
+    if (t->map) munmap((void *)t->map, t->size);
     tv_event_reader_close(t->slow);
-    free(t->buf);
     free(t);
 }
 
@@ -99,8 +93,8 @@ static const char *skip_value(const char *p, const char *e) {
     return p;
 }
 
-/* The event's "tid" as the loader reads it (absent: 0). A NUL follows the
- * text somewhere (the block's end). */
+/* The event's "tid" as the loader reads it (absent: 0). The text ends
+ * with '}', where strtod and strtoll stop at the latest. */
 static int scan_tid(const char *text, size_t len, int64_t *tid) {
     const char *p = ws(text, text + len), *e = text + len;
     if (p >= e || *p != '{') return -1;
@@ -143,7 +137,7 @@ static int scan_tid(const char *text, size_t len, int64_t *tid) {
     }
 }
 
-static int slow_tid(tv_rp_tids *t, tv_src src, int64_t *tid) {
+static int slow_tid(tv_tids *t, tv_src src, int64_t *tid) {
     cJSON *ev = tv_event_reader_get(t->slow, src);
     if (!ev) return -1;
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(ev, "tid");
@@ -163,25 +157,11 @@ static int slow_tid(tv_rp_tids *t, tv_src src, int64_t *tid) {
     return r;
 }
 
-int tv_rp_tids_get(tv_rp_tids *t, tv_src src, int64_t *tid) {
+int tv_tids_get(tv_tids *t, tv_src src, int64_t *tid) {
     if (src == TV_SRC_NONE) return -1;
-    if (t->fd < 0) return slow_tid(t, src, tid);
+    if (!t->map) return slow_tid(t, src, tid);
     size_t len = TV_SRC_LEN(src);
     uint64_t off = TV_SRC_OFF(src);
-    if (!len || off + len > t->m->strings->file_size) return -1;
-    if (!t->buf || off < t->boff || off + len > t->boff + t->blen) {
-        size_t want = len > BLOCK ? len : BLOCK;
-        if (want + 1 > t->cap) {
-            char *b = realloc(t->buf, want + 1);
-            if (!b) return -1;
-            t->buf = b;
-            t->cap = want + 1;
-        }
-        ssize_t n = pread(t->fd, t->buf, want, (off_t)off);
-        t->boff = off;
-        t->blen = n > 0 ? (size_t)n : 0;
-        t->buf[t->blen] = 0; /* strtod and strtoll stop here at the latest */
-        if (t->blen < len) return -1;
-    }
-    return scan_tid(t->buf + (off - t->boff), len, tid);
+    if (!len || off + len > t->size || t->map[off + len - 1] != '}') return -1;
+    return scan_tid(t->map + off, len, tid);
 }
