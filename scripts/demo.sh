@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs the main demo:
-#   installs what is missing (scripts/install-deps.sh), builds (build/),
-#   runs build/bin/tl_demo with THREADLENS_OUT=build/demo.json, checks the
-#   trace with build/bin/tracecheck, prints `threadlens report`, then opens
-#   the viewer on it — or, with no display, renders build/demo.png.
+#   installs what is missing (scripts/install-deps.sh), builds (build/), then
+#   runs three of the seeds' examples from traces/ — a data race (the lost
+#   update), a deadlock (the dining philosophers) and a pool at work (four
+#   tasks on two workers) — each with THREADLENS_OUT=build/demo/<name>.json,
+#   shows what threadlens found, renders a screenshot of each to
+#   build/demo/<name>.png, and opens the viewer on the race — or, with no
+#   display, says where the screenshots are.
 # Idempotent: run it again any time.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,39 +16,66 @@ bash scripts/install-deps.sh
 cmake -S . -B build
 cmake --build build -j "${JOBS:-2}"
 
-demo=build/bin/tl_demo
-trace=$root/build/demo.json
-if [[ ! -x $demo ]]; then
-    echo "demo.sh: $demo was not built" >&2
-    exit 1
-fi
-rm -f "$trace"
-echo
-echo "demo.sh: running $demo (THREADLENS_OUT=$trace)"
-THREADLENS_OUT=$trace "$demo"
-[[ -s $trace ]] || { echo "demo.sh: the demo wrote no trace at $trace" >&2; exit 1; }
-
-if [[ -x build/bin/tracecheck ]]; then
-    echo
-    echo "demo.sh: checking the trace: build/bin/tracecheck $trace"
-    build/bin/tracecheck "$trace"
-else
-    echo "demo.sh: warning: build/bin/tracecheck not built; trace not checked" >&2
-fi
-
 tl=build/bin/threadlens
-echo
-echo "demo.sh: $tl report $trace"
-"$tl" report "$trace"
+out=build/demo
+mkdir -p "$out"
+for p in "$tl" build/bin/tl_lost_update build/bin/tl_philosophers build/bin/tl_pool_map; do
+    [[ -x $p ]] || { echo "demo.sh: $p was not built" >&2; exit 1; }
+done
 
-shot=$root/build/demo.png
-"$tl" view "$trace" --screenshot "$shot"
+# example NAME TITLE PROG [ARGS...]: runs PROG with its trace in
+# build/demo/NAME.json; its output and threadlens' reports pass through.
+example() {
+    local name=$1 title=$2 prog=$3 rc=0
+    shift 3
+    echo
+    echo "==== demo.sh: $title"
+    echo "==== THREADLENS_OUT=$out/$name.json $prog $*"
+    rm -f "$out/$name.json"
+    THREADLENS_OUT=$out/$name.json "$prog" "$@" || rc=$?
+    [[ -s $out/$name.json ]] || { echo "demo.sh: $prog wrote no trace" >&2; exit 1; }
+    echo "==== $prog exited with status $rc; the trace is $out/$name.json"
+}
+
+example race "a data race: the seeds' FakeDatabase loses an update (traces/lost_update)" \
+    build/bin/tl_lost_update
+example deadlock "a deadlock: five philosophers each hold one fork (traces/philosophers)" \
+    build/bin/tl_philosophers
+example pool "a pool at work: four tasks on two workers (traces/pool_map)" \
+    build/bin/tl_pool_map 2 4
+
 echo
-echo "The trace is $trace; a screenshot of it is $shot."
-echo "Also open it in https://ui.perfetto.dev (\"Open trace file\"; it stays on your machine)."
+echo "==== demo.sh: $tl report $out/pool.json (the pool's scheduling)"
+"$tl" report "$out/pool.json" | sed -n '/^pools/,/^findings/p'
+
+# Each screenshot shows what its example is about: the race's two accesses
+# and the thread's earlier read, the deadlock's wait-for cycle, the pool's
+# workers with the queue and busy counters.
+shots=(
+    "race.png race.json --finding 1"
+    "deadlock.png deadlock.json --finding 2"
+    "deadlock-locks.png deadlock.json --view locks --finding 2"
+    "pool.png pool.json --view pool"
+)
+echo
+for s in "${shots[@]}"; do
+    read -r png trace args <<<"$s"
+    # shellcheck disable=SC2086 # args are words
+    "$tl" view "$out/$trace" --screenshot "$out/$png" $args
+done
+
+echo
+echo "Screenshots:"
+echo "  $root/$out/race.png            the lost update: both threads read 0, both write 1"
+echo "  $root/$out/deadlock.png        the philosophers' wait-for cycle, at the deadlock"
+echo "  $root/$out/deadlock-locks.png  the lock graph: five forks in a cycle"
+echo "  $root/$out/pool.png            the pool: which worker ran which task, how long each waited"
+echo "Every trace also opens in https://ui.perfetto.dev (\"Open trace file\"; it stays on your machine)."
+echo "All the seeds' examples, with their recorded traces: traces/README.md"
 if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} && -z ${CI:-} ]]; then
-    echo "demo.sh: opening the viewer ($tl view $trace); press ? for the keys, q to quit"
-    "$tl" view "$trace"
+    echo "demo.sh: opening the viewer on the race ($tl view $out/race.json --finding 1);"
+    echo "         press n for the next finding, Left/Right to step, ? for the keys, q to quit"
+    "$tl" view "$out/race.json" --finding 1
 else
-    echo "No display here: run '$tl view $trace' on a desktop to explore it."
+    echo "No display here: open the screenshots above, or run '$tl view $out/race.json' on a desktop."
 fi
