@@ -78,6 +78,17 @@ static label thread_l(uint32_t tid) {
     return l;
 }
 
+/* "Thread main (T1)" at the start of a report's line; "Thread 0 (T2)", not
+ * "Thread Thread 0 (T2)", for a thread its program named "Thread 0". */
+static label thread_line_l(uint32_t tid) {
+    label l = thread_l(tid), t;
+    if (strncmp(l.s, "Thread ", 7) == 0 || strncmp(l.s, "thread ", 7) == 0) return l;
+    memcpy(t.s, "Thread ", 7);
+    memcpy(t.s + 7, l.s, sizeof t.s - 8); /* names are shorter than the label */
+    t.s[sizeof t.s - 1] = 0;
+    return t;
+}
+
 static label obj_l(uint32_t id) {
     label l;
     tl__tracks_obj_label(id, l.s, sizeof l.s);
@@ -432,9 +443,9 @@ static void deadlock_text(const tl_finding *f, sbuf *b) {
     int self = f->nsteps == 1 && f->steps[0].want;
     for (uint32_t i = 0; i < f->nsteps; i++) {
         const tl_fstep *s = &f->steps[i];
-        if (s->want) sb_printf(b, "  Thread %s waits for %s at %s\n", thread_l(s->tid).s,
+        if (s->want) sb_printf(b, "  %s waits for %s at %s\n", thread_line_l(s->tid).s,
                                obj_addr_l(s->want).s, site_l(s->want_at).s);
-        else sb_printf(b, "  Thread %s waits for %s to end, at %s\n", thread_l(s->tid).s,
+        else sb_printf(b, "  %s waits for %s to end, at %s\n", thread_line_l(s->tid).s,
                        thread_l(s->want_tid).s, site_l(s->want_at).s);
         if (s->held && self)
             sb_printf(b, "    and already holds it, taken at %s\n", site_l(s->held_at).s);
@@ -456,7 +467,7 @@ static void hang_text(const tl_finding *f, sbuf *b) {
               secs(f->hang_ns), (unsigned long long)tl__g.pid);
     for (uint32_t i = 0; i < f->nsteps; i++) {
         const tl_fstep *s = &f->steps[i];
-        sb_printf(b, "  Thread %s: %s since %.3f s, at %s\n", thread_l(s->tid).s, s->state,
+        sb_printf(b, "  %s: %s since %.3f s, at %s\n", thread_line_l(s->tid).s, s->state,
                   secs(s->ns), site_l(s->want_at).s);
     }
     if (f->total > f->nsteps) sb_printf(b, "  ... (%u threads in all)\n", f->total);
@@ -473,7 +484,7 @@ static void hang_text(const tl_finding *f, sbuf *b) {
 
 static void misuse_text(const tl_finding *f, sbuf *b) {
     sb_printf(b, "WARNING: threadlens: %s (pid=%llu)\n", f->what, (unsigned long long)tl__g.pid);
-    sb_printf(b, "  Thread %s", thread_l(f->tid).s);
+    sb_printf(b, "  %s", thread_line_l(f->tid).s);
     if (f->at.site) sb_printf(b, " at %s", site_l(f->at).s);
     if (f->obj) sb_printf(b, ": %s", obj_addr_l(f->obj).s);
     else if (f->obj_tid) sb_printf(b, ": thread %s", thread_l(f->obj_tid).s);

@@ -62,6 +62,7 @@ static struct {
     int started;
     _Atomic uint32_t wake;      /* futex word the writer sleeps on */
     _Atomic int stop;           /* final drain requested */
+    _Atomic uint64_t stop_ticks; /* when: the end of the trace */
     _Atomic int done;           /* the writer has written the end */
     _Atomic uint64_t flush_req, flush_ack;
     _Atomic uint64_t st_events, st_dropped, st_bytes;
@@ -286,11 +287,19 @@ static int alone(void) {
     return tl__main_ended() && tl__kernel_threads() <= 2;
 }
 
+/* The first request's time is the end of the trace. */
+static void request_stop(void) {
+    uint64_t none = 0;
+    atomic_compare_exchange_strong(&W.stop_ticks, &none, tl__now());
+    atomic_store_explicit(&W.stop, 1, memory_order_release);
+}
+
 static void *writer_main(void *arg) {
     (void)arg;
     /* Never traced: neither the wrappers the writer itself calls nor the
      * program's code it may run (malloc, the symbolizer's libraries). */
     tl__in_runtime = 1;
+    tl__sym_warm();
     uint64_t sleep_ns = tl__g.opt.flush_ms * 1000000u;
     for (;;) {
         /* Read the wake word before the cycle: a kick that arrives while we
@@ -302,11 +311,11 @@ static void *writer_main(void *arg) {
         cycle(stop);
         if (stop) break;
         if (tl__finding_fatal()) { /* a deadlock or hang ends the process */
-            atomic_store_explicit(&W.stop, 1, memory_order_release);
+            request_stop();
             continue;
         }
         if (alone()) { /* see alone() */
-            atomic_store_explicit(&W.stop, 1, memory_order_release);
+            request_stop();
             continue;
         }
         atomic_store_explicit(&W.flush_ack, req, memory_order_release);
@@ -321,7 +330,9 @@ static void *writer_main(void *arg) {
     cycle(1);
     tl__detect_close();
     tl__racereport_close();
-    tl__tracks_close(tl__clock_to_ns(tl__now()), atomic_load(&W.st_events),
+    /* The program ended when it asked to stop, not after our last drain
+     * (events of threads still running meanwhile extend it). */
+    tl__tracks_close(tl__clock_to_ns(atomic_load(&W.stop_ticks)), atomic_load(&W.st_events),
                      atomic_load(&W.st_dropped));
     tl__out_flush(&W.out);
     atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
@@ -397,7 +408,7 @@ void tl__writer_flush(void) {
 
 void tl__writer_finish(void) {
     if (!W.started || pthread_equal(pthread_self(), W.thread)) return;
-    atomic_store_explicit(&W.stop, 1, memory_order_release);
+    request_stop();
     tl__writer_kick();
     uint64_t start = tl__mono_ns();
     while (!atomic_load_explicit(&W.done, memory_order_acquire)) {

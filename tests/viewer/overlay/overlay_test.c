@@ -84,6 +84,7 @@ static void check_graph_ph(void) {
          * the holds, though all five threads share a name */
         CHECK_EQ(g->nedges, 5);
         CHECK_EQ(g->ncycles, 2); /* the inversion and the deadlock */
+        CHECK_EQ(g->ndistinct, 1); /* on the same five edges */
         check_one_cycle(g, 5, "ph");
         for (size_t i = 0; i < g->nnodes; i++) {
             CHECK_MSG(!strncmp(g->nodes[i].name, "forks", 5) && !strcmp(g->nodes[i].kind, "mutex") &&
@@ -123,6 +124,7 @@ static void check_graph_abba(void) {
         CHECK_EQ(g->nnodes, 2);
         CHECK_EQ(g->nedges, 2);
         CHECK_EQ(g->ncycles, 1);
+        CHECK_EQ(g->ndistinct, 1);
         check_one_cycle(g, 2, "abba");
         /* both edges were seen in the holds: counted, with their sites */
         for (size_t k = 0; k < g->nedges; k++) {

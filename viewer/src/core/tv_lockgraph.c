@@ -406,6 +406,17 @@ static int cycle_edges(ctx *c, size_t fi, const tv_mark *mk, const cJSON *args, 
     return 0;
 }
 
+/* Whether cycles a and b have the same edges (in any order). */
+static int same_edges(const cyc *a, const cyc *b) {
+    if (a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t j = 0;
+        while (j < b->n && b->edges[j] != a->edges[i]) j++;
+        if (j == b->n) return 0;
+    }
+    return 1;
+}
+
 static int finding_cycles(ctx *c) {
     const tv_model *m = c->m;
     u64map seen = {0}; /* (pid, finding id): a cycle reported again at the end */
@@ -439,6 +450,9 @@ static int finding_cycles(ctx *c) {
             break;
         }
         f->cycs = p;
+        size_t k = 0;
+        while (k < f->ncycs && !same_edges(&f->cycs[k], &cy)) k++;
+        if (k == f->ncycs) f->g.ndistinct++;
         f->cycs[f->ncycs++] = cy;
         f->g.ncycles++;
     }

@@ -40,6 +40,8 @@ typedef struct tv_lockgraph {
     tv_lg_node *nodes; size_t nnodes;
     tv_lg_edge *edges; size_t nedges;
     size_t ncycles;          /* findings with a cycle */
+    size_t ndistinct;        /* distinct cycles: an inversion and the deadlock
+                                on the same edges are one */
     float cell;              /* layout: the width a node has to itself, in
                                 x units (a grid's column); boxes fit in it */
 } tv_lockgraph;

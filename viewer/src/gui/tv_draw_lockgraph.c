@@ -226,7 +226,7 @@ void tv_draw_lockgraph(tv_gfx *g, const tv_lockgraph *lg, SDL_Rect area, int foc
     if (lg && lg->nnodes) {
         char s[96];
         snprintf(s, sizeof s, "%zu lock%s, %zu edge%s, %zu cycle%s", lg->nnodes, lg->nnodes == 1 ? "" : "s",
-                 lg->nedges, lg->nedges == 1 ? "" : "s", lg->ncycles, lg->ncycles == 1 ? "" : "s");
+                 lg->nedges, lg->nedges == 1 ? "" : "s", lg->ndistinct, lg->ndistinct == 1 ? "" : "s");
         int sw = tv_text_width(g->small, s);
         tv_text_draw(g->r, g->small, area.x + area.w - sw - 12, ly, s, tv_c_text_dim, TV_TEXT_NOLIMIT);
     }

@@ -24,7 +24,7 @@ void tv_draw_locks_view(tv_gfx *g, tv_view *v) {
     char b[256];
     if (lg)
         snprintf(b, sizeof b, "Lock graph: %zu locks, %zu edges (B taken while holding A), %zu cycles", lg->nnodes,
-                 lg->nedges, lg->ncycles);
+                 lg->nedges, lg->ndistinct);
     else
         snprintf(b, sizeof b, "Lock graph: out of memory");
     int fh = tv_font_height(g->bold);

@@ -446,7 +446,13 @@ static void hang(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
 }
 
 static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
-    const char *what = str_arg(x->args, "what");
+    const char *what = str_arg(x->args, "what"), *at = str_arg(x->args, "at");
+    /* The runtime's message usually says it all already ("join of a
+     * detached thread: T (T2) at f.c:84"): then a second line would only
+     * repeat it. */
+    if (what && x->message && strstr(x->message, what) && (!at || strstr(x->message, at)) &&
+        !cJSON_GetObjectItemCaseSensitive(x->args, "object"))
+        return;
     fputs("    ", f);
     put(f, what ? what : "misuse");
     if (cJSON_GetObjectItemCaseSensitive(x->args, "object")) {
