@@ -364,6 +364,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_rec *e, dthread *t, int 
         if (o->owner && o->owner != tid && tl__unlock_unchecked(o->kind, o->subkind)) {
             /* glibc unlocks it for whoever asks: the owner holds it no more. */
             uint32_t owner = o->owner;
+            o->foreign_unlock = 1;
             dheld *h = tl__d_held(tl__d_thread(owner), e->obj);
             if (h) h->depth = 1;
             o->depth = 1;

@@ -51,6 +51,9 @@ typedef struct dobj {
     uint64_t lost_ns;
     tl_fsite lost_at;
     uint32_t misused;       /* misuse kinds already reported */
+    uint8_t foreign_unlock; /* a thread has unlocked it for its owner (glibc
+                               allows it): its owner relocking it may be
+                               waiting for another such unlock, not stuck */
 } dobj;
 
 TL_INTERNAL dthread *tl__d_thread(uint32_t tid);

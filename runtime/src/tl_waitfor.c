@@ -63,7 +63,7 @@ static int blocked(uint32_t tid, const dthread *t) {
     if (t->state != DS_LOCK) return 0;
     const dobj *o = tl__d_obj(t->wait_on);
     if (o->owner == tid && ((o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_ERRORCHECK) ||
-                            o->kind == TL_OBJ_RWLOCK))
+                            o->kind == TL_OBJ_RWLOCK || o->foreign_unlock))
         return 0;
     return 1;
 }

@@ -450,9 +450,7 @@ static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
     /* The runtime's message usually says it all already ("join of a
      * detached thread: T (T2) at f.c:84"): then a second line would only
      * repeat it. */
-    if (what && x->message && strstr(x->message, what) && (!at || strstr(x->message, at)) &&
-        !cJSON_GetObjectItemCaseSensitive(x->args, "object"))
-        return;
+    if (what && x->message && strstr(x->message, what) && (!at || strstr(x->message, at))) return;
     fputs("    ", f);
     put(f, what ? what : "misuse");
     if (cJSON_GetObjectItemCaseSensitive(x->args, "object")) {
