@@ -487,7 +487,7 @@ static void misuse_text(const tl_finding *f, sbuf *b) {
     sb_printf(b, "  %s", thread_line_l(f->tid).s);
     if (f->at.site) sb_printf(b, " at %s", site_l(f->at).s);
     if (f->obj) sb_printf(b, ": %s", obj_addr_l(f->obj).s);
-    else if (f->obj_tid) sb_printf(b, ": thread %s", thread_l(f->obj_tid).s);
+    else if (f->obj_tid) sb_printf(b, ": %s", thread_line_l(f->obj_tid).s);
     sb_printf(b, "\n");
     if (f->detail[0]) sb_printf(b, "  %s\n", f->detail);
 }

@@ -23,8 +23,9 @@ void tv_draw_locks_view(tv_gfx *g, tv_view *v) {
     tv_gfx_fill(g, tv_c_sep, 0, G->area_y0 - 1, G->w, 1);
     char b[256];
     if (lg)
-        snprintf(b, sizeof b, "Lock graph: %zu locks, %zu edges (B taken while holding A), %zu cycles", lg->nnodes,
-                 lg->nedges, lg->ndistinct);
+        snprintf(b, sizeof b, "Lock graph: %zu lock%s, %zu edge%s (B taken while holding A), %zu cycle%s",
+                 lg->nnodes, lg->nnodes == 1 ? "" : "s", lg->nedges, lg->nedges == 1 ? "" : "s",
+                 lg->ndistinct, lg->ndistinct == 1 ? "" : "s");
     else
         snprintf(b, sizeof b, "Lock graph: out of memory");
     int fh = tv_font_height(g->bold);

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "tv_findtext.h"
+#include "tv_overlay.h"
 #include "tv_replay.h"
 #include "tv_view.h"
 
@@ -137,6 +139,24 @@ uint32_t tv_finding_lane(const tv_model *m, size_t i) {
     return mk->scope == TV_SCOPE_THREAD ? mk->lane : TV_NO_LANE;
 }
 
+/* A finding whose places (both accesses of a race, every wait of a
+ * deadlock) would fill less than a tenth of the view is zoomed to, so
+ * that its marks and arrows are not a pile at one pixel: the view becomes
+ * three times their extent, at least 20 us. A view already that close is
+ * left alone. */
+static void zoom_to_finding(tv_view *v, size_t i) {
+    const tv_fx_set *fx = tv_view_fx(v);
+    if (!fx || i >= fx->n) return;
+    const tv_fx *f = &fx->f[fx->f[i].dup_of < fx->n ? fx->f[i].dup_of : i];
+    int64_t lo = f->lo < f->ts ? f->lo : f->ts, hi = f->hi > f->ts ? f->hi : f->ts;
+    int64_t span = v->end - v->start, ext = hi - lo;
+    int64_t want = 3 * ext > 20000 ? 3 * ext : 20000;
+    if (ext > span / 10 || want >= span) return;
+    int64_t start = lo + ext / 2 - want / 2;
+    if (start < v->m->t0) start = v->m->t0;
+    tv_view_set_range(v, start, start + want);
+}
+
 void tv_focus_finding(tv_view *v, size_t i) {
     const tv_model *m = v->m;
     if (i >= m->nfindings) return;
@@ -158,6 +178,7 @@ void tv_focus_finding(tv_view *v, size_t i) {
     uint32_t lane = tv_finding_lane(m, i);
     uint32_t p = lane < m->nlanes ? m->lanes[lane].process : UINT32_MAX;
     if (p < m->nprocs && v->proc_collapsed[p]) tv_view_toggle_proc(v, p);
+    zoom_to_finding(v, i);
     follow(v, FOLLOW_STEP);
     show_lane(v, lane);
     tv_side_show_finding(v);

@@ -446,16 +446,15 @@ static void hang(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
 }
 
 static void misuse(const tv_rep *r, FILE *f, const tv_rep_finding *x) {
-    const char *what = str_arg(x->args, "what"), *at = str_arg(x->args, "at");
-    /* The runtime's message usually says it all already ("join of a
-     * detached thread: T (T2) at f.c:84"): then a second line would only
-     * repeat it. */
-    if (what && x->message && strstr(x->message, what) && (!at || strstr(x->message, at))) return;
+    const char *what = str_arg(x->args, "what");
     fputs("    ", f);
     put(f, what ? what : "misuse");
     if (cJSON_GetObjectItemCaseSensitive(x->args, "object")) {
         fputs(": ", f);
         object_ref(r, f, x->pid, x->args, "object");
+    } else if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x->args, "thread"))) {
+        fputs(": ", f); /* join of a detached thread, of itself */
+        thread_ref(r, f, x->pid, x->args, "thread");
     }
     site_ref(f, " at ", x->args, "at");
     fputc('\n', f);
@@ -529,9 +528,14 @@ static void findings(const tv_rep *r, FILE *f) {
             }
         }
         if (x->count > 1) fprintf(f, ", reported %" PRId64 " times", x->count);
-        fputs("\n    ", f);
-        put(f, x->message);
         fputc('\n', f);
+        /* A misuse's own line (below) says what, on which object (with its
+         * number in the locks table) and where: the message would repeat it. */
+        if (x->kind != TV_REP_MISUSE || !str_arg(x->args, "what")) {
+            fputs("    ", f);
+            put(f, x->message);
+            fputc('\n', f);
+        }
         switch (x->kind) {
         case TV_REP_RACE: race(r, f, x); break;
         case TV_REP_LOCK_ORDER: cycle(r, f, x, 0); break;
