@@ -26,16 +26,17 @@ for d in "${dirs[@]}"; do
     src=$root/traces/$d
     [[ -r $src/expected ]] || { echo "record.sh: no traces/$d/expected" >&2; failed=$((failed + 1)); continue; }
     [[ -x $bin/tl_$d ]] || { echo "record.sh: no $bin/tl_$d" >&2; failed=$((failed + 1)); continue; }
-    while read -r key trace _; do
+    # expected on fd 3: the programs run below inherit stdin
+    while read -r -u 3 key trace _; do
         [[ $key == run ]] || continue
         if bash "$root/tests/traces/trace_test.sh" --record "$src" "$trace" "$bin/tl_$d" \
             "$bin/threadlens" "$bin/tracecheck" "$bin/expect_findings" "$build/record/$d/$trace" \
-            >"$build/record-$d-$trace.log" 2>&1; then
+            >"$build/record-$d-$trace.log" 2>&1 </dev/null; then
             echo "ok      traces/$d/$trace ($(stat -c %s "$src/$trace") bytes)"
         else
             echo "FAILED  traces/$d/$trace: see $build/record-$d-$trace.log"
             failed=$((failed + 1))
         fi
-    done <"$src/expected"
+    done 3<"$src/expected"
 done
 ((failed == 0)) || { echo "record.sh: $failed failed" >&2; exit 1; }

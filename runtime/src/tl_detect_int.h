@@ -53,7 +53,8 @@ typedef struct dobj {
     uint32_t misused;       /* misuse kinds already reported */
     uint8_t foreign_unlock; /* a thread has unlocked it for its owner (glibc
                                allows it): its owner relocking it may be
-                               waiting for another such unlock, not stuck */
+                               waiting for another such unlock, not stuck
+                               (tl_waitfor.c) */
 } dobj;
 
 TL_INTERNAL dthread *tl__d_thread(uint32_t tid);

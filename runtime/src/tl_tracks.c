@@ -1032,6 +1032,9 @@ static uint64_t event_ns(wthread *t, const tl_rec *e) {
     }
     if (ns < t->last_ns) ns = t->last_ns;
     t->last_ns = ns;
+    /* The trace ends no earlier than any event: a slice opened after the
+     * program asked to stop (a thread still starting) writes nothing yet. */
+    if (ns > max_ns) max_ns = ns;
     return ns;
 }
 

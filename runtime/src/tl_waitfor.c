@@ -6,7 +6,11 @@
  * holding it in a conflicting mode → the lock each of them waits for → ...
  * Coming back to the first thread is a deadlock: in the writer's order every
  * thread on the cycle is blocked, and none can run before another does.
- * Relocking a non-recursive lock is the cycle of one. Waits that glibc
+ * Relocking a non-recursive lock is the cycle of one — said only after the
+ * wait has lasted SELF_WAIT_NS with nobody unlocking it meanwhile, since
+ * glibc lets another thread unlock a plain mutex for its owner (undefined
+ * by POSIX, reported as misuse; programs that pass a Python-style Lock
+ * between threads do it), and never once someone has. Waits that glibc
  * refuses with EDEADLK (relocking an error-checking mutex, joining oneself
  * or a thread that joins us) are not waits.
  *
@@ -32,6 +36,9 @@ static uint32_t cappath;
 static int hang_reported;
 static uint8_t *in_deadlock; /* threads already reported in a deadlock */
 static tl_finding scratch;
+static uint64_t check_ns; /* the time of the current search */
+
+#define SELF_WAIT_NS 300000000ull
 
 static void *must(void *p) {
     if (!p) tl__die("out of memory in the deadlock detector");
@@ -63,9 +70,19 @@ static int blocked(uint32_t tid, const dthread *t) {
     if (t->state != DS_LOCK) return 0;
     const dobj *o = tl__d_obj(t->wait_on);
     if (o->owner == tid && ((o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_ERRORCHECK) ||
-                            o->kind == TL_OBJ_RWLOCK || o->foreign_unlock))
+                            o->kind == TL_OBJ_RWLOCK))
         return 0;
+    if (o->owner == tid) return !o->foreign_unlock && check_ns >= t->since + SELF_WAIT_NS;
     return 1;
+}
+
+/* A relock of its own lock that has lasted long enough (see the top). */
+static int self_wait_due(uint32_t tid, const dthread *t, uint64_t now_ns) {
+    if (t->ended || t->timed || t->state != DS_LOCK || in_deadlock[tid]) return 0;
+    const dobj *o = tl__d_obj(t->wait_on);
+    return o->owner == tid && o->kind != TL_OBJ_RWLOCK &&
+           !(o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_ERRORCHECK) &&
+           !o->foreign_unlock && now_ns >= t->since + SELF_WAIT_NS;
 }
 
 /* The i-th thread t waits for (0: no more). A writer waits for the owner
@@ -115,6 +132,7 @@ static void report_deadlock(uint32_t n, uint32_t tid, uint64_t ns) {
 
 void tl__waitfor_blocked(uint32_t tid, uint64_t ns) {
     if (tl__d_inexact() || tl__finding_fatal()) return;
+    check_ns = ns;
     uint32_t nt = tl__d_nthreads();
     ensure(nt + 1);
     if (in_deadlock[tid]) return;
@@ -160,6 +178,12 @@ static int hang_state(const dthread *t) {
 }
 
 void tl__waitfor_tick(uint64_t now_ns) {
+    if (!tl__finding_fatal() && !tl__d_inexact()) {
+        uint32_t nt = tl__d_nthreads();
+        ensure(nt + 1);
+        for (uint32_t i = 1; i < nt && !tl__finding_fatal(); i++)
+            if (self_wait_due(i, tl__d_thread(i), now_ns)) tl__waitfor_blocked(i, now_ns);
+    }
     uint64_t limit = tl__g.opt.hang_ms * 1000000u;
     /* After lost events a thread may be running while it looks blocked. */
     if (!limit || tl__finding_fatal() || tl__d_inexact()) return;

@@ -79,12 +79,13 @@ static char *read_all(const char *path) {
     return buf;
 }
 
-/* Splits line into whitespace-separated words, in place. */
+/* Splits line into whitespace-separated words, in place; a line whose
+ * first word starts with '#' is a comment. */
 static int split(char *line, char **w, int max) {
     int n = 0;
     for (char *p = line; *p && n < max;) {
         while (isspace((unsigned char)*p)) p++;
-        if (!*p || *p == '#') break;
+        if (!*p || (*p == '#' && n == 0)) break; /* a comment line; "mutex #3" is a word */
         w[n++] = p;
         while (*p && !isspace((unsigned char)*p)) p++;
         if (*p) *p++ = 0;

@@ -51,6 +51,7 @@ while read -r key rest || [[ -n $key ]]; do
         continue
     fi
     ((in)) || continue
+    [[ -n $rest || $key == exit ]] || { echo "trace_test.sh: $EXPECTED: '$key' needs a value" >&2; exit 2; }
     case $key in
         env) ENVS+=("$rest") ;;
         exit) WANT_RC=$rest ;;
@@ -74,7 +75,7 @@ findings() {
 # ---- a fresh run ----------------------------------------------------------------
 echo "--- (cd $W && ${ENVS[*]} THREADLENS_OUT=$TRACE $PROG ${ARGS[*]})"
 (cd "$W" && env "${ENVS[@]}" THREADLENS_OUT="$W/$TRACE" timeout -k 5 60 "$PROG" "${ARGS[@]}") \
-    >"$W/out" 2>"$W/err"
+    </dev/null >"$W/out" 2>"$W/err"
 rc=$?
 echo "--- stdout ---"; cat "$W/out"
 echo "--- stderr ---"; cat "$W/err"

@@ -12,13 +12,14 @@
  *             message = "hello"
  *             condition.notify()
  *     def consumer():
- *         time.sleep(0.1)                 # late: the notify came already
+ *         time.sleep(0.3)                 # late: the notify came already
  *         with condition:
  *             condition.wait()            # fixed: while message is None:
  *             logging.info(...)           #            condition.wait()
  *
  * A notify with nobody waiting is not remembered. `tl_condition`: the
- * producer notifies at 50 ms, the consumer comes at 100 ms (late) and
+ * producer notifies at 50 ms, the consumer comes at 300 ms (late, with a
+ * margin no loaded machine delays the producer by) and
  * waits without looking at `message`: it waits for a signal that already
  * came. The consumer waits on message_ready, main waits in the join,
  * nobody is left to wake anyone. After
@@ -75,7 +76,7 @@ static void *producer(void *arg) {
 
 static void *consumer(void *arg) {
     (void)arg;
-    sleep_ms(100);
+    sleep_ms(300);
     pthread_mutex_lock(&message_lock);
     if (fixed) {
         /* The message may already be there (it is, here), and a waiter may

@@ -148,6 +148,7 @@ static void zoom_to_finding(tv_view *v, size_t i) {
     const tv_fx_set *fx = tv_view_fx(v);
     if (!fx || i >= fx->n) return;
     const tv_fx *f = &fx->f[fx->f[i].dup_of < fx->n ? fx->f[i].dup_of : i];
+    if (!f->npts) return; /* a misuse, a task failure: one time, nothing to frame */
     int64_t lo = f->lo < f->ts ? f->lo : f->ts, hi = f->hi > f->ts ? f->hi : f->ts;
     int64_t span = v->end - v->start, ext = hi - lo;
     int64_t want = 3 * ext > 20000 ? 3 * ext : 20000;

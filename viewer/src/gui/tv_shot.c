@@ -51,9 +51,12 @@ int tv_shot_apply(tv_view *v, const tv_shot *s, const tv_shot_more *more, char *
                      m->nfindings == 1 ? "" : "s");
             return -1;
         }
+        int64_t start = v->start, end = v->end;
         tv_focus_finding(v, more->finding - 1);
-        /* an asked-for range wins over revealing the finding */
+        /* an asked-for range wins over revealing the finding, and so does
+         * an asked-for time: --at follows from the view as it was */
         if (s->start != s->end) tv_view_set_range(v, s->start, s->end);
+        else if (more->has_at) tv_view_set_range(v, start, end);
     }
     if (more->has_at) {
         tv_playhead_set(v, more->at);
