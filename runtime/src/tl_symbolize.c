@@ -243,14 +243,6 @@ size_t tl__sym_pc(uint64_t pc, char *out, size_t cap) { return answer(pc, Q_PC, 
 size_t tl__sym_func(uint64_t addr, char *out, size_t cap) { return answer(addr, Q_FUNC, out, cap); }
 size_t tl__sym_data(uint64_t addr, char *out, size_t cap) { return answer(addr, Q_DATA, out, cap); }
 
-void tl__sym_warm(void) {
-    tl_sym_result r;
-    /* One code address in each: the program (its entry point) and libc. */
-    uint64_t entry = (uint64_t)getauxval(AT_ENTRY);
-    if (entry != 0) lookup(entry, TL_SYM_CODE, &r);
-    lookup((uint64_t)(uintptr_t)&fopen, TL_SYM_CODE, &r);
-}
-
 void tl__sym_close(void) {
     for (size_t i = 0; i < S.cap; i++) free(S.tab[i].text);
     free(S.tab);

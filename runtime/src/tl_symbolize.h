@@ -40,11 +40,6 @@ TL_INTERNAL size_t tl__sym_func(uint64_t addr, char *out, size_t cap);
  * no known data symbol (heap, stack, mmap). */
 TL_INTERNAL size_t tl__sym_data(uint64_t addr, char *out, size_t cap);
 
-/* Loads libthreadlens_sym.so and reads the debug info of the program and
- * of libc, the slow part of a first lookup, so that the writer does it
- * while the program runs rather than inside its exit(). */
-TL_INTERNAL void tl__sym_warm(void);
-
 /* Frees the cache and unloads libthreadlens_sym.so. Safe to call twice; a
  * later lookup starts over. */
 TL_INTERNAL void tl__sym_close(void);

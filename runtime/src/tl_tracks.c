@@ -973,6 +973,13 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_rec *e) {
         uint32_t target = e->arg ? (uint32_t)e->arg : tid;
         if (thr(target)->seen) emit_thread_name(target);
         else see(target);
+        /* A join that began before the thread named itself is a join of
+         * the new name from here on. */
+        for (uint32_t i = 1; i < nthreads; i++) {
+            wthread *j = &threads[i];
+            if (j->state == ST_JOIN && j->state_open && j->wait_obj == target)
+                join2(j->sname, "joining ", thr(target)->jname);
+        }
         break;
     }
     default:

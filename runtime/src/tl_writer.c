@@ -299,7 +299,6 @@ static void *writer_main(void *arg) {
     /* Never traced: neither the wrappers the writer itself calls nor the
      * program's code it may run (malloc, the symbolizer's libraries). */
     tl__in_runtime = 1;
-    tl__sym_warm();
     uint64_t sleep_ns = tl__g.opt.flush_ms * 1000000u;
     for (;;) {
         /* Read the wake word before the cycle: a kick that arrives while we

@@ -445,6 +445,22 @@ static int odd_threads(void) {
     return tl_thread_join(t, NULL) | (rc == 0);
 }
 
+/* ---- a thread named after its joiner began to wait ---------------------- */
+
+static void *rename_later(void *arg) {
+    (void)arg;
+    tl_sleep_ms(200); /* main is joining by now, and the writer saw it */
+    tl_thread_set_name("renamed");
+    tl_sleep_ms(20);
+    return NULL;
+}
+
+static int late_name(void) {
+    tl_thread t;
+    tl_thread_create(&t, "worker", rename_later, NULL);
+    return tl_thread_join(t, NULL);
+}
+
 static int hello(void) {
     tl_mark("hello");
     return 0;
@@ -457,7 +473,7 @@ static const struct { const char *name; int (*fn)(void); } scenarios[] = {
     {"many_threads", many_threads}, {"daemon", daemon_thread},   {"exit_thread", exit_thread},
     {"abort_thread", abort_thread}, {"segv_thread", segv_thread}, {"deadlock", deadlock},
     {"forever", forever},     {"flood", flood},                   {"hello", hello},
-    {"foreign", foreign},     {"odd_threads", odd_threads},
+    {"foreign", foreign},     {"odd_threads", odd_threads},       {"late_name", late_name},
 };
 
 int main(int argc, char **argv) {

@@ -483,6 +483,16 @@ static void check_odd_threads(run *r) {
     CHECK(by_site == 1 && by_index == 1);
 }
 
+/* The join slice names the thread as it is called while main waits: it
+ * took its name after the join began, and after the writer had written
+ * the start of the join (flushes every 5 ms). */
+static void check_late_name(run *r) {
+    const tc_trace *t = r->t;
+    CHECK(exited_with(r, 0));
+    /* the pieces written before the rename keep the old name */
+    CHECK(tc_slice_find(t, 0, 1, "joining renamed", 0) != NULL);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const struct {
@@ -515,6 +525,7 @@ static const struct {
     {"bad_option", "hello", check_bad_option, {"THREADLENS_FLUSH_MS=soon"}, 0, 0, 0},
     {"foreign", "foreign", check_foreign, {0}, 0, 0, 0},
     {"odd_threads", "odd_threads", check_odd_threads, {0}, 0, 0, 0},
+    {"late_name", "late_name", check_late_name, {"THREADLENS_FLUSH_MS=5"}, 0, 0, 0},
     {"disabled", "handoff", check_disabled, {"THREADLENS_ENABLE=0"}, 0, 0, 1},
     {"unwritable", "handoff", check_unwritable, {"THREADLENS_OUT=/nonexistent/dir/t.json"}, 0, 0, 1},
 };
