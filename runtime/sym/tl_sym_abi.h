@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* Bump on any change to the structs or the meaning of a field. */
-#define TL_SYM_ABI 1
+#define TL_SYM_ABI 2
 #define TL_SYM_ENTRY "threadlens_sym_ops"
 
 enum {
@@ -31,7 +31,10 @@ typedef struct tl_sym_result {
     uint64_t bias;
     /* NULL: no acceptable symbol. For TL_SYM_FUNC, set only when the
      * function starts exactly at addr; for TL_SYM_DATA, only for an object
-     * symbol with addr in [sym_addr, sym_addr + size). Without a symbol
+     * symbol with addr in [sym_addr, sym_addr + size) — or, when the debug
+     * info describes the variable, the member or element holding addr
+     * ("db.lock", "forks[1]", "pool.slots[2].mutex") with sym_addr its
+     * address (ABI 2). Without a symbol
      * version ("@GLIBC_2.2.5"); demangled when the process has libstdc++
      * loaded (its __cxa_demangle). */
     const char *symbol;

@@ -38,6 +38,7 @@ typedef struct session {
     char *unversioned;           /* the last name cut at '@' (returned to the caller) */
     char *demangled;             /* the last demangled name (likewise) */
     char path[PATH_MAX];         /* the last joined source path (likewise) */
+    char member[512];            /* the last "var.field[3]" (likewise) */
 } session;
 
 /* ---- local-only debug info ------------------------------------------------- */
@@ -308,6 +309,114 @@ static void line_of(session *s, Dwfl_Module *mod, uint64_t addr, tl_sym_result *
     out->line = line;
 }
 
+/* ---- inside a variable: its members and elements -------------------------- */
+
+/* The DIE of the global or file-static variable `name` whose location is
+ * the module address maddr. Function-local statics are not looked for. */
+static int var_die(Dwarf *dw, const char *name, uint64_t maddr, Dwarf_Die *out) {
+    Dwarf_CU *cu = NULL;
+    Dwarf_Die cudie;
+    while (dwarf_get_units(dw, cu, &cu, NULL, NULL, &cudie, NULL) == 0) {
+        Dwarf_Die d;
+        if (dwarf_child(&cudie, &d) != 0) continue;
+        do {
+            if (dwarf_tag(&d) != DW_TAG_variable) continue;
+            const char *n = dwarf_diename(&d);
+            Dwarf_Attribute at;
+            Dwarf_Op *ops;
+            size_t nops;
+            if (n == NULL || strcmp(n, name) != 0 || dwarf_attr(&d, DW_AT_location, &at) == NULL ||
+                dwarf_getlocation(&at, &ops, &nops) != 0 || nops != 1 || ops[0].atom != DW_OP_addr ||
+                ops[0].number != maddr)
+                continue;
+            *out = d;
+            return 1;
+        } while (dwarf_siblingof(&d, &d) == 0);
+    }
+    return 0;
+}
+
+static int type_of(Dwarf_Die *die, Dwarf_Die *type) {
+    Dwarf_Attribute at;
+    Dwarf_Die t;
+    return dwarf_attr_integrate(die, DW_AT_type, &at) != NULL && dwarf_formref_die(&at, &t) != NULL &&
+           dwarf_peel_type(&t, type) == 0;
+}
+
+/* Appends to b the members and elements of `type` that hold byte `off`
+ * ("" + ".lock", "[3]", ".slots[2].mutex"); returns the bytes left over
+ * inside the innermost one named. An array is entered even at offset 0 (a
+ * lock at an array's start is its element 0); a struct only past it. */
+static uint64_t walk(Dwarf_Die *type, uint64_t off, char *b, size_t cap) {
+    size_t len = strlen(b);
+    Dwarf_Die t = *type;
+    for (int depth = 0; depth < 16; depth++) {
+        int tag = dwarf_tag(&t);
+        Dwarf_Die next;
+        if (tag == DW_TAG_array_type) {
+            Dwarf_Die sub, elem;
+            Dwarf_Word esize;
+            int nsub = 0;
+            if (dwarf_child(&t, &sub) == 0)
+                do nsub += dwarf_tag(&sub) == DW_TAG_subrange_type; while (dwarf_siblingof(&sub, &sub) == 0);
+            if (nsub != 1 || !type_of(&t, &elem) || dwarf_aggregate_size(&elem, &esize) != 0 || esize == 0)
+                break;
+            uint64_t i = off / esize;
+            int n = snprintf(b + len, cap - len, "[%llu]", (unsigned long long)i);
+            if (n < 0 || (size_t)n >= cap - len) break;
+            len += (size_t)n;
+            off -= i * esize;
+            next = elem;
+        } else if ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type) && off > 0) {
+            Dwarf_Die m, mt;
+            int found = 0;
+            if (dwarf_child(&t, &m) == 0) {
+                do {
+                    Dwarf_Attribute at;
+                    Dwarf_Word loc = 0, msize;
+                    if (dwarf_tag(&m) != DW_TAG_member || dwarf_hasattr(&m, DW_AT_bit_size)) continue;
+                    if (dwarf_attr(&m, DW_AT_data_member_location, &at) != NULL && dwarf_formudata(&at, &loc) != 0)
+                        continue;
+                    if (!type_of(&m, &mt) || dwarf_aggregate_size(&mt, &msize) != 0) continue;
+                    if (off < loc || off - loc >= msize) continue;
+                    const char *name = dwarf_diename(&m);
+                    if (name != NULL) { /* an anonymous struct or union adds no name */
+                        int n = snprintf(b + len, cap - len, ".%s", name);
+                        if (n < 0 || (size_t)n >= cap - len) break;
+                        len += (size_t)n;
+                    }
+                    off -= loc;
+                    found = 1;
+                    break;
+                } while (dwarf_siblingof(&m, &m) == 0);
+            }
+            if (!found) break;
+            next = mt;
+        } else {
+            break;
+        }
+        t = next;
+    }
+    b[len] = 0;
+    return off;
+}
+
+/* "name.member[i]" for addr inside the variable at sym_addr, from the
+ * module's DWARF; NULL when it has none or says nothing more. */
+static const char *member_name(session *s, Dwfl_Module *mod, const char *name, uint64_t sym_addr,
+                               uint64_t addr, uint64_t *at) {
+    Dwarf_Addr bias = 0;
+    Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
+    Dwarf_Die var, type;
+    if (dw == NULL || !var_die(dw, name, sym_addr - bias, &var) || !type_of(&var, &type)) return NULL;
+    snprintf(s->member, sizeof s->member, "%s", name);
+    size_t base = strlen(s->member);
+    uint64_t rest = walk(&type, addr - sym_addr, s->member, sizeof s->member);
+    if (strlen(s->member) == base) return NULL;
+    *at = addr - rest;
+    return s->member;
+}
+
 static int sym_lookup(void *sp, uint64_t addr, int kind, tl_sym_result *out) {
     session *s = sp;
     memset(out, 0, sizeof *out);
@@ -341,6 +450,9 @@ static int sym_lookup(void *sp, uint64_t addr, int kind, tl_sym_result *out) {
     if (name != NULL) {
         out->symbol = display_name(s, name);
         out->sym_addr = sym_addr;
+        uint64_t at;
+        const char *m = kind == TL_SYM_DATA ? member_name(s, mod, out->symbol, sym_addr, addr, &at) : NULL;
+        if (m != NULL) out->symbol = m, out->sym_addr = at;
     }
     return 1;
 }

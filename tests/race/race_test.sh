@@ -413,7 +413,7 @@ case_bytes_overlap() {
     run -- bytes overlap
     racy 1 bytes.c a3 b3
     rep_has -E "^  (Write|Previous write) of size 1 at " || bad "no access of size 1 in the report"
-    rep_has -F "Location is global 'buf+0x3'" ||
+    rep_has -F "Location is global 'buf[3]'" ||
         rep_has -F "Location is global 'buf'" || bad "the report does not name 'buf'"
     sec_has races -e '^      "size": 1,' || bad "report --json: the race's size is not 1"
 }

@@ -16,6 +16,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,15 @@ static int with_debug_libs; /* and may find libc6-dbg's files */
 static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
 int global_array[16] = {1};
 static char big_bss[1 << 17]; /* ends well past the executable's last file page */
+/* A lock inside a struct, an array inside a struct inside it. */
+static struct {
+    int value;
+    pthread_mutex_t lock;
+    struct {
+        long a;
+        int b[4];
+    } inner;
+} fake_db;
 
 static __attribute__((noinline)) uint64_t return_address(void) {
     return (uint64_t)(uintptr_t)__builtin_return_address(0);
@@ -129,17 +139,31 @@ static void test_data(void) {
         CHECK_MSG(n == 0 || strcmp(buf, "counter_lock") == 0, "got \"%s\"", buf);
     }
 
+    /* With debug info, elements and members by name; without, offsets. */
     tl__sym_data((uint64_t)(uintptr_t)&global_array[3], buf, sizeof buf);
     char want[64];
     snprintf(want, sizeof want, "global_array+0x%zx", 3 * sizeof(int));
-    if (full) CHECK_STR(buf, want);
+    if (full) CHECK_STR(buf, "global_array[3]");
     else CHECK_MSG(buf[0] == 0 || strcmp(buf, want) == 0, "got \"%s\"", buf);
     tl__sym_data((uint64_t)(uintptr_t)&global_array[0], buf, sizeof buf);
-    if (full) CHECK_STR(buf, "global_array");
+    if (full) CHECK_STR(buf, "global_array[0]");
 
     tl__sym_data((uint64_t)(uintptr_t)&big_bss[100000], buf, sizeof buf);
-    if (full) CHECK_STR(buf, "big_bss+0x186a0");
+    if (full) CHECK_STR(buf, "big_bss[100000]");
     big_bss[100000] = 1;
+
+    tl__sym_data((uint64_t)(uintptr_t)&fake_db.lock, buf, sizeof buf);
+    if (full) CHECK_STR(buf, "fake_db.lock");
+    tl__sym_data((uint64_t)(uintptr_t)&fake_db.inner.b[2], buf, sizeof buf);
+    if (full) CHECK_STR(buf, "fake_db.inner.b[2]");
+    /* a struct's first member is the struct itself: the address is ambiguous */
+    tl__sym_data((uint64_t)(uintptr_t)&fake_db.value, buf, sizeof buf);
+    if (full) CHECK_STR(buf, "fake_db");
+    /* padding is in no member: the innermost one around it, plus the offset */
+    tl__sym_data((uint64_t)(uintptr_t)&fake_db.value + sizeof(int), buf, sizeof buf);
+    snprintf(want, sizeof want, "fake_db+0x%zx", sizeof(int));
+    if (full && offsetof(__typeof__(fake_db), lock) > sizeof(int)) CHECK_STR(buf, want);
+    fake_db.value = 1;
 
     /* Not in any module's data. */
     void *heap = malloc(64);
@@ -213,7 +237,7 @@ static void test_fork(void) {
         int ok = with_lines ? strstr(buf, want) != NULL : strstr(buf, exe_name) != NULL;
         if (!ok) fprintf(stderr, "child: got \"%s\", want \"...%s\"\n", buf, want);
         tl__sym_data((uint64_t)(uintptr_t)&global_array[1], buf, sizeof buf);
-        if (mode == FULL && TL_TEST_HAVE_SYM) ok = ok && strcmp(buf, "global_array+0x4") == 0;
+        if (mode == FULL && TL_TEST_HAVE_SYM) ok = ok && strcmp(buf, "global_array[1]") == 0;
         tl__sym_close();
         _exit(ok ? 0 : 1);
     }

@@ -39,14 +39,11 @@
 
 typedef struct {
     int value;
+    pthread_mutex_t lock; /* self.lock (self._lock in tutorial 002) */
+    sem_t mutex;          /* self.mutex = threading.Semaphore() */
 } FakeDatabase;
 
-static FakeDatabase database;
-/* The database's self._lock and self.mutex. Globals, not fields, so that
- * the trace names them: it names a lock by its variable, and a field
- * only as "database+0x8". */
-static pthread_mutex_t database_lock = PTHREAD_MUTEX_INITIALIZER;
-static sem_t database_mutex; /* sem_init in main */
+static FakeDatabase database = {.value = 0, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* logging.info with format "%(asctime)s: %(message)s", to the millisecond. */
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...) {
@@ -78,12 +75,12 @@ static int update(void *arg, void **result) {
 static int locked_update(void *arg, void **result) {
     long name = (long)arg;
     say("Thread %ld: starting update", name);
-    pthread_mutex_lock(&database_lock); /* with self._lock: */
+    pthread_mutex_lock(&database.lock); /* with self._lock: */
     int local_copy = database.value;
     local_copy += 1;
     tl_sleep_ms(100);
     database.value = local_copy;
-    pthread_mutex_unlock(&database_lock);
+    pthread_mutex_unlock(&database.lock);
     say("Thread %ld: finishing update", name);
     *result = NULL;
     return 0;
@@ -92,12 +89,12 @@ static int locked_update(void *arg, void **result) {
 static int locked_update3(void *arg, void **result) {
     long name = (long)arg;
     say("Thread %ld: starting update", name);
-    sem_wait(&database_mutex); /* self.mutex.acquire() */
+    sem_wait(&database.mutex); /* self.mutex.acquire() */
     int local_copy = database.value;
     local_copy += 1;
     tl_sleep_ms(100);
     database.value = local_copy;
-    sem_post(&database_mutex); /* self.mutex.release() */
+    sem_post(&database.mutex); /* self.mutex.release() */
     say("Thread %ld: finishing update", name);
     *result = NULL;
     return 0;
@@ -119,8 +116,9 @@ int main(int argc, char **argv) {
     }
     /* A value 1 semaphore lets one thread at a time in: a lock. (Made only
      * when used: threadlens draws a semaphore's value as a counter.) */
-    if (fn == locked_update3) sem_init(&database_mutex, 0, 1);
-    /* Races on globals are named by symbol ("database"); the field reads better. */
+    if (fn == locked_update3) sem_init(&database.mutex, 0, 1);
+    /* value is the struct's first field: at its address the trace would
+     * see the whole struct, "database". */
     tl_name_var(&database.value, sizeof(database.value), "database.value");
 
     say("Testing update. Starting value is %d.", database.value);
@@ -133,6 +131,6 @@ int main(int argc, char **argv) {
     }
     tl_pool_destroy(executor); /* the end of the with block: waits for both */
     say("Testing update. Ending value is %d.", database.value);
-    if (fn == locked_update3) sem_destroy(&database_mutex);
+    if (fn == locked_update3) sem_destroy(&database.mutex);
     return 0;
 }

@@ -53,14 +53,11 @@ static void sleep_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
-/* One variable per fork, not an array: threadlens names a lock after its
- * variable, and "fork_3" reads better than "forks+0x78". */
-static pthread_mutex_t fork_0 = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t fork_1 = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t fork_2 = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t fork_3 = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t fork_4 = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t *const forks[N] = {&fork_0, &fork_1, &fork_2, &fork_3, &fork_4};
+/* threadlens names each after the array's element: forks[0] ... forks[4]. */
+static pthread_mutex_t forks[N] = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+};
 
 static int fixed;
 
@@ -72,14 +69,14 @@ static void *philosopher(void *arg) {
         second = i;
     }
     for (int meal = 1; meal <= MEALS; meal++) {
-        pthread_mutex_lock(forks[first]);
+        pthread_mutex_lock(&forks[first]);
         say("Philosopher %d: picked up fork %d", i, first);
         sleep_ms(100);
-        pthread_mutex_lock(forks[second]);
+        pthread_mutex_lock(&forks[second]);
         say("Philosopher %d: picked up fork %d, eating (meal %d)", i, second, meal);
         sleep_ms(20);
-        pthread_mutex_unlock(forks[second]);
-        pthread_mutex_unlock(forks[first]);
+        pthread_mutex_unlock(&forks[second]);
+        pthread_mutex_unlock(&forks[first]);
     }
     say("Philosopher %d: done", i);
     return NULL;
