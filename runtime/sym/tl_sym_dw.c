@@ -39,6 +39,12 @@ typedef struct session {
     char *demangled;             /* the last demangled name (likewise) */
     char path[PATH_MAX];         /* the last joined source path (likewise) */
     char member[512];            /* the last "var.field[3]" (likewise) */
+    struct var_slot {            /* variables' DIEs by address: the search */
+        Dwarf *dw;               /* walks every unit, and an array of locks */
+        uint64_t maddr;          /* asks for the same variable once per lock */
+        int found;
+        Dwarf_Die die;
+    } vars[64];
 } session;
 
 /* ---- local-only debug info ------------------------------------------------- */
@@ -153,6 +159,7 @@ static int report_object(struct dl_phdr_info *info, size_t size, void *arg) {
  * already loaded for them. */
 static void report(session *s) {
     s->pid = getpid();
+    memset(s->vars, 0, sizeof s->vars); /* a module may go, and its Dwarf with it */
     unsigned long long c[2] = {0, 0};
     dl_iterate_phdr(count_objects, c);
     s->adds = c[0], s->subs = c[1];
@@ -407,8 +414,15 @@ static const char *member_name(session *s, Dwfl_Module *mod, const char *name, u
                                uint64_t addr, uint64_t *at) {
     Dwarf_Addr bias = 0;
     Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
-    Dwarf_Die var, type;
-    if (dw == NULL || !var_die(dw, name, sym_addr - bias, &var) || !type_of(&var, &type)) return NULL;
+    Dwarf_Die type;
+    if (dw == NULL) return NULL;
+    uint64_t maddr = sym_addr - bias;
+    struct var_slot *v = &s->vars[(maddr >> 3) % (sizeof s->vars / sizeof s->vars[0])];
+    if (v->dw != dw || v->maddr != maddr) {
+        v->dw = dw, v->maddr = maddr;
+        v->found = var_die(dw, name, maddr, &v->die);
+    }
+    if (!v->found || !type_of(&v->die, &type)) return NULL;
     snprintf(s->member, sizeof s->member, "%s", name);
     size_t base = strlen(s->member);
     uint64_t rest = walk(&type, addr - sym_addr, s->member, sizeof s->member);
