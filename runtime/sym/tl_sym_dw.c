@@ -318,6 +318,18 @@ static void line_of(session *s, Dwfl_Module *mod, uint64_t addr, tl_sym_result *
 
 /* ---- inside a variable: its members and elements -------------------------- */
 
+/* The address a variable's one-operation location names: DW_OP_addr
+ * (gcc), or an index into .debug_addr (DWARF 5, clang's default); else 0. */
+static uint64_t op_addr(Dwarf_Attribute *loc, Dwarf_Op *op) {
+    if (op->atom == DW_OP_addr) return op->number;
+    Dwarf_Attribute a;
+    Dwarf_Addr addr;
+    if ((op->atom == DW_OP_addrx || op->atom == DW_OP_GNU_addr_index) &&
+        dwarf_getlocation_attr(loc, op, &a) == 0 && dwarf_formaddr(&a, &addr) == 0)
+        return addr;
+    return 0;
+}
+
 /* The DIE of the global or file-static variable `name` whose location is
  * the module address maddr. Function-local statics are not looked for. */
 static int var_die(Dwarf *dw, const char *name, uint64_t maddr, Dwarf_Die *out) {
@@ -333,8 +345,7 @@ static int var_die(Dwarf *dw, const char *name, uint64_t maddr, Dwarf_Die *out) 
             Dwarf_Op *ops;
             size_t nops;
             if (n == NULL || strcmp(n, name) != 0 || dwarf_attr(&d, DW_AT_location, &at) == NULL ||
-                dwarf_getlocation(&at, &ops, &nops) != 0 || nops != 1 || ops[0].atom != DW_OP_addr ||
-                ops[0].number != maddr)
+                dwarf_getlocation(&at, &ops, &nops) != 0 || nops != 1 || op_addr(&at, &ops[0]) != maddr)
                 continue;
             *out = d;
             return 1;
