@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../pixels.h"
 #include "tl_test.h"
 #include "tv_app.h"
 #include "tv_input.h"
@@ -31,21 +32,6 @@
 #define W 1000
 #define H 600
 
-static SDL_Surface *load_png(const char *path) {
-    SDL_Surface *s = IMG_Load(path);
-    if (!s) return NULL;
-    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(s);
-    return c;
-}
-
-static tv_rgb px(SDL_Surface *s, int x, int y) {
-    if (x < 0 || y < 0 || x >= s->w || y >= s->h) return TV_RGB(255, 0, 255);
-    uint32_t p = ((uint32_t *)((uint8_t *)s->pixels + (size_t)y * s->pitch))[x];
-    return TV_RGB((p >> 16) & 255, (p >> 8) & 255, p & 255);
-}
-
-static int same(tv_rgb a, tv_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 static int dark(tv_rgb a) { return a.r + a.g + a.b < 3 * 130; }
 /* an arrow's gray (blended over any background): dark and without hue */
 static int arrowish(tv_rgb a) {

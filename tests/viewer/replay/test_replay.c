@@ -141,18 +141,28 @@ static void check_steps(const tv_model *m, const tv_replay *r) {
     }
 }
 
-/* ---- small.json: exact steps and states ---- */
-
-static void small_trace(void) {
-    tv_model *m = load("small.json");
-    if (!m) return;
+/* A fixture's model and replay, the steps checked; NULL (nothing to free)
+ * when either cannot be made. */
+static tv_replay *replay_of(const char *name, tv_model **mp) {
+    tv_model *m = *mp = load(name);
+    if (!m) return NULL;
     tv_replay *r = tv_replay_new(m);
     CHECK(r != NULL);
     if (!r) {
         tv_model_free(m);
-        return;
+        *mp = NULL;
+        return NULL;
     }
     check_steps(m, r);
+    return r;
+}
+
+/* ---- small.json: exact steps and states ---- */
+
+static void small_trace(void) {
+    tv_model *m;
+    tv_replay *r = replay_of("small.json", &m);
+    if (!r) return;
     uint32_t A = lane_of_tid(m, 1), B = lane_of_tid(m, 2), lm = lane_named(m, "m"),
              lrw = lane_named(m, "rw"), cw = lane_named(m, "m waiters");
     /* every step, in order (times relative to t0 = 10 us) */
@@ -327,15 +337,9 @@ static void small_trace(void) {
 /* ---- lu.json: the lost update, step by step ---- */
 
 static void lost_update(void) {
-    tv_model *m = load("lu.json");
-    if (!m) return;
-    tv_replay *r = tv_replay_new(m);
-    CHECK(r != NULL);
-    if (!r) {
-        tv_model_free(m);
-        return;
-    }
-    check_steps(m, r);
+    tv_model *m;
+    tv_replay *r = replay_of("lu.json", &m);
+    if (!r) return;
     uint32_t T1 = lane_of_tid(m, 1), T2 = lane_of_tid(m, 2), T3 = lane_of_tid(m, 3);
     /* pressing "next step" from before the start meets the accesses in time
      * order: T2 reads (the read of its read-modify-write, "prior"), T3
@@ -439,15 +443,9 @@ static void lost_update(void) {
 /* ---- ph.json: five philosophers, each holding one fork and waiting for the next ---- */
 
 static void philosophers(void) {
-    tv_model *m = load("ph.json");
-    if (!m) return;
-    tv_replay *r = tv_replay_new(m);
-    CHECK(r != NULL);
-    if (!r) {
-        tv_model_free(m);
-        return;
-    }
-    check_steps(m, r);
+    tv_model *m;
+    tv_replay *r = replay_of("ph.json", &m);
+    if (!r) return;
     /* the first finding is the inversion, at the same moment the deadlock */
     size_t f = tv_replay_seek_finding(r, m->t0, 1);
     CHECK(f != SIZE_MAX);
@@ -575,15 +573,9 @@ static void philosophers_reread(void) {
 /* ---- pm.json: a pool of three, its queued and busy counters ---- */
 
 static void pool_map(void) {
-    tv_model *m = load("pm.json");
-    if (!m) return;
-    tv_replay *r = tv_replay_new(m);
-    CHECK(r != NULL);
-    if (!r) {
-        tv_model_free(m);
-        return;
-    }
-    check_steps(m, r);
+    tv_model *m;
+    tv_replay *r = replay_of("pm.json", &m);
+    if (!r) return;
     uint32_t w0 = lane_named(m, "executor worker 0"), main_ = lane_of_tid(m, 1);
     static const struct {
         double ts;

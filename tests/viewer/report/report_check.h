@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -49,6 +52,31 @@ static inline tv_model *load(const char *path) {
     tv_load_opts opts = {NULL, NULL, 0};
     tv_model *m = tv_load(path, &opts, err, sizeof err);
     if (!m) fprintf(stderr, "cannot load %s: %s\n", path, err);
+    return m;
+}
+
+/* `threadlens report <(cat dir/name)`: the trace read from a FIFO, which
+ * cannot be read again (the loader keeps its own copy of what it needs). */
+static inline tv_model *load_via_pipe(const char *dir, const char *name) {
+    char path[4096], tmpdir[] = "/tmp/tv_report_fifo_XXXXXX";
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    CHECK(mkdtemp(tmpdir) != NULL);
+    char fifo[sizeof tmpdir + 16];
+    snprintf(fifo, sizeof fifo, "%s/p", tmpdir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *in = fopen(path, "rb"), *out = fopen(fifo, "wb");
+        int c;
+        while (in && out && (c = fgetc(in)) != EOF) fputc(c, out);
+        if (out) fclose(out);
+        _exit(0);
+    }
+    tv_model *m = load(fifo);
+    int status;
+    waitpid(pid, &status, 0);
+    unlink(fifo);
+    rmdir(tmpdir);
     return m;
 }
 

@@ -202,23 +202,7 @@ static void test_no_pool(const char *dir) {
 /* From a pipe the args cannot be re-read: tasks still belong to their
  * worker's pool, a failure shows by its instant, queue waits are unknown. */
 static void test_pipe(const char *dir) {
-    char path[4096], tmpdir[] = "/tmp/tv_pools_fifo_XXXXXX";
-    snprintf(path, sizeof path, "%s/pools.json", dir);
-    CHECK(mkdtemp(tmpdir) != NULL);
-    char fifo[sizeof tmpdir + 16];
-    snprintf(fifo, sizeof fifo, "%s/p", tmpdir);
-    CHECK(mkfifo(fifo, 0600) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *in = fopen(path, "rb"), *out = fopen(fifo, "wb");
-        int c;
-        while (in && out && (c = fgetc(in)) != EOF) fputc(c, out);
-        if (out) fclose(out);
-        _exit(0);
-    }
-    tv_model *m = load(fifo);
-    int status;
-    waitpid(pid, &status, 0);
+    tv_model *m = load_via_pipe(dir, "pools.json");
     CHECK(m);
     if (m) {
         cJSON *j = report_json(m);
@@ -236,8 +220,6 @@ static void test_pipe(const char *dir) {
         free(text);
         tv_model_free(m);
     }
-    unlink(fifo);
-    rmdir(tmpdir);
 }
 
 /* A trace that grew after the load (still being written): the last piece

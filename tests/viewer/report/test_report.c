@@ -456,23 +456,7 @@ static void check_findings_text(const tv_model *m) {
 /* `threadlens report <(cat findings.json)`: the trace comes from a pipe and
  * cannot be re-read; the loader's copy of each finding serves. */
 static void test_findings_pipe(const char *dir) {
-    char path[4096], fifo[] = "/tmp/tv_report_fifo_XXXXXX";
-    snprintf(path, sizeof path, "%s/findings.json", dir);
-    CHECK(mkdtemp(fifo) != NULL);
-    char fifo_path[sizeof fifo + 16];
-    snprintf(fifo_path, sizeof fifo_path, "%s/p", fifo);
-    CHECK(mkfifo(fifo_path, 0600) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *in = fopen(path, "rb"), *out = fopen(fifo_path, "wb");
-        int c;
-        while (in && out && (c = fgetc(in)) != EOF) fputc(c, out);
-        if (out) fclose(out);
-        _exit(0);
-    }
-    tv_model *m = load(fifo_path);
-    int status;
-    waitpid(pid, &status, 0);
+    tv_model *m = load_via_pipe(dir, "findings.json");
     CHECK(m);
     if (m) {
         check_findings_text(m);
@@ -484,8 +468,6 @@ static void test_findings_pipe(const char *dir) {
         }
         tv_model_free(m);
     }
-    unlink(fifo_path);
-    rmdir(fifo);
 }
 
 static int append_file(const char *path, const char *text) {

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../pixels.h"
 #include "tl_test.h"
 #include "tv_app.h"
 #include "tv_draw.h"
@@ -45,21 +46,6 @@ static tv_model *load(const char *name) {
     return m;
 }
 
-static SDL_Surface *load_png(const char *path) {
-    SDL_Surface *s = IMG_Load(path);
-    if (!s) return NULL;
-    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(s);
-    return c;
-}
-
-static tv_rgb px(SDL_Surface *s, int x, int y) {
-    if (x < 0 || y < 0 || x >= s->w || y >= s->h) return TV_RGB(255, 0, 255);
-    uint32_t p = ((uint32_t *)((uint8_t *)s->pixels + (size_t)y * s->pitch))[x];
-    return TV_RGB((p >> 16) & 255, (p >> 8) & 255, p & 255);
-}
-
-static int same(tv_rgb a, tv_rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 
 static int count_color(SDL_Surface *s, tv_rgb c, int x0, int y0, int x1, int y1) {
     int n = 0;
