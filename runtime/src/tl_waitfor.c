@@ -76,14 +76,6 @@ static int blocked(uint32_t tid, const dthread *t) {
     return 1;
 }
 
-/* A relock of its own lock that has lasted long enough (see the top). */
-static int self_wait_due(uint32_t tid, const dthread *t, uint64_t now_ns) {
-    if (t->ended || t->timed || t->state != DS_LOCK || in_deadlock[tid]) return 0;
-    const dobj *o = tl__d_obj(t->wait_on);
-    return o->owner == tid && o->kind != TL_OBJ_RWLOCK &&
-           !(o->kind == TL_OBJ_MUTEX && o->subkind == TL_MUTEX_ERRORCHECK) &&
-           !o->foreign_unlock && now_ns >= t->since + SELF_WAIT_NS;
-}
 
 /* The i-th thread t waits for (0: no more). A writer waits for the owner
  * and every reader; a reader only for the owner (glibc prefers readers). */
@@ -178,11 +170,12 @@ static int hang_state(const dthread *t) {
 }
 
 void tl__waitfor_tick(uint64_t now_ns) {
-    if (!tl__finding_fatal() && !tl__d_inexact()) {
-        uint32_t nt = tl__d_nthreads();
-        ensure(nt + 1);
-        for (uint32_t i = 1; i < nt && !tl__finding_fatal(); i++)
-            if (self_wait_due(i, tl__d_thread(i), now_ns)) tl__waitfor_blocked(i, now_ns);
+    /* Relocks of one's own lock: blocked() says when one has waited long
+     * enough to be a deadlock (see the top). */
+    for (uint32_t i = 1; i < tl__d_nthreads(); i++) {
+        const dthread *t = tl__d_thread(i);
+        if (t->state == DS_LOCK && !t->ended && tl__d_obj(t->wait_on)->owner == i)
+            tl__waitfor_blocked(i, now_ns);
     }
     uint64_t limit = tl__g.opt.hang_ms * 1000000u;
     /* After lost events a thread may be running while it looks blocked. */
