@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "tl_racereport.h"
+#include "tl_spool.h"
 #include "tl_symbolize.h"
 #include "tl_tracks_int.h"
 
@@ -109,6 +110,11 @@ static uint32_t nthreads;
 static wobj *objs;
 static uint32_t nobjs;
 static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
+/* Steps processed but not yet written (tl__tracks_catch_up), and whether
+ * they are being written now: output from there is in order already. */
+static tl_spool spool;
+static int formatting;
+enum { SP_EVENT, SP_GONE, SP_DROPPED };
 
 /* ---- cached text ------------------------------------------------------------ */
 
@@ -577,6 +583,7 @@ static void thread_close(uint32_t tid, uint64_t ns) {
 }
 
 void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age) {
+    tl__tracks_catch_up(SIZE_MAX);
     wthread *t = thr(tid);
     if (!t->seen || t->state == ST_ENDED || ns <= t->last_ns) return;
     uint64_t oldest = t->depth ? t->phases[0].s.start : t->st.start;
@@ -1045,10 +1052,8 @@ static uint64_t event_ns(wthread *t, const tl_rec *e) {
     return ns;
 }
 
-uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e) {
-    wthread *t = thr(tid);
-    uint64_t ns = event_ns(t, e);
-    if (t->state == ST_ENDED) return ns; /* after THREAD_END nothing is drawn */
+static void format_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
+    if (thr(tid)->state == ST_ENDED) return; /* after THREAD_END nothing is drawn */
     switch ((tl_event_kind)e->kind) {
     case TL_EV_THREAD_START: case TL_EV_THREAD_END: case TL_EV_THREAD_CREATE:
     case TL_EV_JOIN_BEGIN: case TL_EV_JOIN_END: case TL_EV_THREAD_DETACH:
@@ -1128,22 +1133,73 @@ uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e) {
     case TL_EV__COUNT:
         break;
     }
-    return ns;
 }
 
-void tl__tracks_thread_gone(uint32_t tid) {
+static void thread_gone(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    if (t->seen && t->state != ST_ENDED) thread_close(tid, t->last_ns);
+    if (t->seen && t->state != ST_ENDED) thread_close(tid, ns);
 }
 
-void tl__tracks_dropped(uint32_t tid, uint64_t n) {
-    wthread *t = thr(tid);
-    uint64_t ns = t->last_ns;
+static void dropped_note(uint32_t tid, uint64_t ns, uint64_t n) {
     dropped_all += n;
     see(tid);
     char name[64] = "threadlens: events dropped";
     instant(tid, ns, "threadlens", name, NULL);
     counter(tid, ns, "threadlens", "dropped events", (double)dropped_all);
+}
+
+/* ---- the spool: processed now, written later ------------------------------------ */
+
+static void format_step(const tl_spooled *s) {
+    switch (s->what) {
+    case SP_EVENT: format_event(s->tid, s->rec.ts, &s->rec); break;
+    case SP_GONE: thread_gone(s->tid, s->rec.ts); break;
+    default: dropped_note(s->tid, s->rec.ts, s->rec.arg); break;
+    }
+}
+
+/* Queues a step; written at once when memory is short. */
+static void spool_add(uint32_t tid, uint8_t what, const tl_rec *e, uint64_t ns) {
+    tl_spooled s = {.rec = *e, .tid = tid, .what = what};
+    s.rec.ts = ns;
+    if (tl__spool_push(&spool, &s) == 0) return;
+    tl__tracks_catch_up(SIZE_MAX);
+    format_step(&s);
+}
+
+size_t tl__tracks_catch_up(size_t max) {
+    if (formatting) return 0;
+    formatting = 1;
+    size_t n = 0;
+    const tl_spooled *s;
+    for (; n < max && (s = tl__spool_front(&spool)) != NULL; n++) {
+        format_step(s);
+        tl__spool_pop(&spool);
+    }
+    formatting = 0;
+    return n;
+}
+
+size_t tl__tracks_pending(uint64_t *oldest_ns) {
+    const tl_spooled *s = tl__spool_front(&spool);
+    if (oldest_ns) *oldest_ns = s ? s->rec.ts : 0;
+    return spool.count;
+}
+
+uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e) {
+    uint64_t ns = event_ns(thr(tid), e);
+    spool_add(tid, SP_EVENT, e, ns);
+    return ns;
+}
+
+void tl__tracks_thread_gone(uint32_t tid) {
+    tl_rec none = {0};
+    spool_add(tid, SP_GONE, &none, thr(tid)->last_ns);
+}
+
+void tl__tracks_dropped(uint32_t tid, uint64_t n) {
+    tl_rec e = {.arg = n};
+    spool_add(tid, SP_DROPPED, &e, thr(tid)->last_ns);
 }
 
 /* Forgets every thread and object: a new trace starts from nothing. */
@@ -1162,6 +1218,8 @@ static void reset_model(void) {
     free(texts);
     texts = NULL, ntexts = captexts = 0;
     hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
+    tl__spool_free(&spool);
+    formatting = 0;
     tl__tracks_hl_reset();
 }
 
@@ -1191,6 +1249,7 @@ static void close_all(uint64_t ns) {
 }
 
 void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
+    tl__tracks_catch_up(SIZE_MAX);
     close_all(now_ns > max_ns ? now_ns : max_ns);
     /* The last line has no comma, so a cleanly closed trace is strict JSON. */
     meta_begin(1, "threadlens_summary");
@@ -1206,12 +1265,16 @@ void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
 /* ---- for the findings ---------------------------------------------------------- */
 
 void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns) {
+    tl__tracks_catch_up(SIZE_MAX);
     see(tid);
     line_begin(ph, tid, ns);
 }
 
 void tl__tracks_line_end(void) { line_end(); }
-tl_out *tl__tracks_out(void) { return O; }
+tl_out *tl__tracks_out(void) {
+    tl__tracks_catch_up(SIZE_MAX);
+    return O;
+}
 uint64_t tl__tracks_flow_id(void) { return ++flow_seq; }
 uint64_t tl__tracks_now(void) { return max_ns; }
 

@@ -19,8 +19,14 @@ TL_INTERNAL void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_
 /* Sizes the model for every thread and object registered so far, so that
  * processing their events never moves it. Call before each batch. */
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
-/* Returns the event's time in ns as drawn (clamped into the order). */
+/* Takes the next event and returns its time in ns as drawn (clamped into
+ * the order). What it draws is queued (tl_spool.h): it is written by
+ * tl__tracks_catch_up, or at once by any call below that writes. */
 TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e);
+/* Writes up to max queued steps; returns how many it wrote. */
+TL_INTERNAL size_t tl__tracks_catch_up(size_t max);
+/* Steps queued, and the time of the oldest (0 when none). */
+TL_INTERNAL size_t tl__tracks_pending(uint64_t *oldest_ns);
 /* The thread's record ended and is drained: if its THREAD_END was lost,
  * its track ends at its last event. */
 TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);
@@ -28,7 +34,8 @@ TL_INTERNAL void tl__tracks_thread_gone(uint32_t tid);
 TL_INTERNAL void tl__tracks_dropped(uint32_t tid, uint64_t n);
 /* Cuts tid's open slices at ns when the oldest began at least min_age ns
  * earlier: they are written up to ns and go on as new pieces. The writer
- * calls it at each flush for threads whose events up to ns are processed. */
+ * calls it at each flush for threads whose events up to ns are processed
+ * (and written: it writes whatever is queued first). */
 TL_INTERNAL void tl__tracks_cut(uint32_t tid, uint64_t ns, uint64_t min_age);
 /* Closes every open slice at now_ns (or the last time written, if later)
  * and writes the final line and the closing bracket. */
@@ -36,6 +43,8 @@ TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dro
 
 /* ---- for the findings' events (tl_finding.c) ---- */
 
+/* These two write whatever is queued first, so a finding follows the
+ * events that led to it. */
 /* {"ph":"<ph>","pid":P,"tid":T,"ts":TS — the caller goes on with
  * ,"key":value pairs and ends with tl__tracks_line_end(). */
 TL_INTERNAL void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns);

@@ -12,7 +12,7 @@
  *
  * Output: one event per line, written with write(2) at least every
  * THREADLENS_FLUSH_MS, so the file on disk is a loadable prefix at any
- * moment. The final drain (exit, fatal signal) closes open slices and the
+ * moment. During a burst the lines are queued and written later (pace). The final drain (exit, fatal signal) closes open slices and the
  * array. Only this thread touches tl_tracks and the output buffer, until it
  * has stopped.
  */
@@ -38,6 +38,8 @@
 #define GAP_NS 250000000ull         /* give up on a missing sequence number */
 #define STAGE_MAX (1u << 18)        /* events a thread may have staged (10 MiB) */
 #define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
+#define CATCH_UP_STEP 16384u        /* steps written between two drains */
+#define SPOOL_MAX (1u << 20)        /* steps queued (48 MiB) before writing is forced */
 
 typedef struct active {
     tl_thread_rec *rec;
@@ -253,7 +255,32 @@ static void cut_open_slices(uint64_t cut_ns) {
             tl__tracks_cut(W.act[i].id, cut_ns, min_age);
 }
 
-static void cycle(int final) {
+/* Writing the JSON is most of the writer's work. While the program records
+ * fast (n: a quarter of a ring or more since the last drain) the writer only
+ * drains, orders and runs the detectors, and leaves the writing until the
+ * program quiets down, so a burst is not slowed by it; the file then trails
+ * the program by at most THREADLENS_LAG_MS or SPOOL_MAX steps. A finding
+ * writes everything before it at once (tl_tracks.h). Returns 1 when steps
+ * are left that should be written before the writer sleeps. */
+static int pace(uint64_t n, int all) {
+    uint64_t oldest;
+    size_t pend = tl__tracks_pending(&oldest);
+    if (!pend) return 0;
+    if (all) {
+        tl__tracks_catch_up(SIZE_MAX);
+        return 0;
+    }
+    uint64_t now = tl__clock_to_ns(tl__now());
+    int quiet = n < tl__g.opt.buffer_events / 4;
+    int late = pend > SPOOL_MAX ||
+               (now > oldest && now - oldest >= (uint64_t)tl__g.opt.lag_ms * 1000000u);
+    if (!quiet && !late) return 0;
+    tl__tracks_catch_up(CATCH_UP_STEP + (pend > SPOOL_MAX ? pend - SPOOL_MAX : 0));
+    return tl__tracks_pending(NULL) != 0;
+}
+
+/* all: write everything processed (the end, or a flush request). */
+static int cycle(int final, int all) {
     add_new_threads();
     tl__tracks_reserve(tl__thread_count(), tl__obj_count());
     /* Events published before this moment were stamped before it (an event
@@ -269,12 +296,14 @@ static void cycle(int final) {
         for (uint32_t i = 0; i < W.nact; i++)
             if (W.act[i].pos != W.act[i].avail || staged(&W.act[i])) caught_up = 0;
         if (caught_up) tl__detect_tick(tl__clock_to_ns(cut_ticks));
-        cut_open_slices(tl__clock_to_ns(cut_ticks));
     }
     settle();
+    int more = pace(n, final || all);
+    if (!final && !tl__tracks_pending(NULL)) cut_open_slices(tl__clock_to_ns(cut_ticks));
     tl__out_flush(&W.out);
     atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
     atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
+    return more;
 }
 
 /* Main called pthread_exit and every other thread has ended: the process
@@ -307,7 +336,7 @@ static void *writer_main(void *arg) {
         uint32_t seen = atomic_load_explicit(&W.wake, memory_order_acquire);
         int stop = atomic_load_explicit(&W.stop, memory_order_acquire);
         uint64_t req = atomic_load_explicit(&W.flush_req, memory_order_acquire);
-        cycle(stop);
+        int more = cycle(stop, req != atomic_load_explicit(&W.flush_ack, memory_order_relaxed));
         if (stop) break;
         if (tl__finding_fatal()) { /* a deadlock or hang ends the process */
             request_stop();
@@ -318,7 +347,7 @@ static void *writer_main(void *arg) {
             continue;
         }
         atomic_store_explicit(&W.flush_ack, req, memory_order_release);
-        if (atomic_load_explicit(&W.stop, memory_order_acquire) ||
+        if (more || atomic_load_explicit(&W.stop, memory_order_acquire) ||
             atomic_load_explicit(&W.flush_req, memory_order_acquire) != req)
             continue;
         atomic_store_explicit(&tl__writer_sleeping, 1, memory_order_relaxed);
@@ -326,7 +355,7 @@ static void *writer_main(void *arg) {
         atomic_store_explicit(&tl__writer_sleeping, 0, memory_order_relaxed);
     }
     atomic_store_explicit(&W.flush_ack, atomic_load(&W.flush_req), memory_order_release);
-    cycle(1);
+    cycle(1, 1);
     tl__detect_close();
     tl__racereport_close();
     /* The program ended when it asked to stop, not after our last drain

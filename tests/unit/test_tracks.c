@@ -5,6 +5,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tl_tracks.h"
@@ -118,11 +119,47 @@ static void names_should_be_escaped(void) {
     unlink(path);
 }
 
+/* Events are queued and written later, in order; anything that writes
+ * (a finding's line, a cut, the end) writes the queue first. */
+static void events_should_wait_in_order_until_written(void) {
+    open_trace();
+    size_t opened = out.len;
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"first", 0);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"second", 0);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"third", 0);
+    CHECK(out.len == opened);
+    CHECK(tl__tracks_pending(NULL) == 4);
+    CHECK(tl__tracks_catch_up(2) == 2);
+    CHECK(tl__tracks_pending(NULL) == 2);
+    out.buf[out.len] = 0;
+    CHECK(strstr(out.buf + opened, "\"first\"") != NULL && strstr(out.buf + opened, "\"second\"") == NULL);
+    /* A finding's line comes after the events queued before it. */
+    tl__tracks_line_begin('i', 1, now_ns);
+    tl_out *o = tl__tracks_out();
+    tl__out_lit(o, ",\"s\":\"t\",\"name\":\"finding\"");
+    tl__tracks_line_end();
+    CHECK(tl__tracks_pending(NULL) == 0);
+    out.buf[out.len] = 0;
+    const char *third = strstr(out.buf + opened, "\"third\"");
+    const char *finding = strstr(out.buf + opened, "\"finding\"");
+    CHECK(third && finding && third < finding);
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"last", 0);
+    CHECK(tl__tracks_pending(NULL) == 1);
+    tc_trace *t = close_and_load();
+    CHECK(tl__tracks_pending(NULL) == 0);
+    CHECK(t && tc_instant_find(t, "first", 0) && tc_instant_find(t, "finding", 0) &&
+          tc_instant_find(t, "last", 0));
+    tc_free(t);
+    unlink(path);
+}
+
 int main(void) {
     tl__clock_init(TL_CLOCK_MONOTONIC);
     TEST_RUN(missing_events_should_still_give_a_valid_trace);
     TEST_RUN(deep_phases_should_stop_at_the_limit);
     TEST_RUN(cut_should_split_every_level_into_nesting_pieces);
     TEST_RUN(names_should_be_escaped);
+    TEST_RUN(events_should_wait_in_order_until_written);
     return TEST_DONE();
 }
