@@ -38,7 +38,7 @@
 #define GAP_NS 250000000ull         /* give up on a missing sequence number */
 #define STAGE_MAX (1u << 18)        /* events a thread may have staged (10 MiB) */
 #define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
-#define CATCH_UP_STEP 16384u        /* steps written between two drains */
+#define CATCH_UP_STEP 4096u         /* steps written between two drains (about 2 ms) */
 #define SPOOL_MAX (1u << 20)        /* steps queued (48 MiB) before writing is forced */
 
 typedef struct active {

@@ -49,7 +49,7 @@
 
 /* ---- sizes ------------------------------------------------------------------ */
 
-#define BURST_PAIRS 4096      /* 8192 events: half the default 16384-event ring */
+#define BURST_PAIRS 4096      /* 8192 events: an eighth of the default 65536-event ring */
 #define FLOOD_RING "2097152"  /* the ring of the flood scenario, in events */
 #define MIX_RING "2097152"    /* the mix's: a thread's events of a repetition fit */
 #define MIX_BATCH 16          /* iterations per phase in the mix */
@@ -628,7 +628,7 @@ static void print_section2(void) {
     print_sustained("counter", "counter", "counters, default ring", 1);
     print_sustained("pairs", "pairs", "lock pairs, default ring", 1);
     printf("   big ring: THREADLENS_BUFFER_EVENTS=%s holds a repetition (%.3g events): the\n"
-           "   producer never waits. Default ring (16384): a full ring makes the producer wait.\n",
+           "   producer never waits. Default ring (65536): a full ring makes the producer wait.\n",
            FLOOD_RING, (double)cfg.flood_n);
 }
 

@@ -33,7 +33,7 @@ static void options_should_default_when_unset(void) {
     load_capturing(&o, err, sizeof err);
     CHECK_STR(o.out, "threadlens-%p.json");
     CHECK(o.enable == 1);
-    CHECK(o.buffer_events == 16384);
+    CHECK(o.buffer_events == 65536);
     CHECK(o.flush_ms == 100);
     CHECK(o.clock == TL_CLOCK_AUTO);
     CHECK_STR(err, "");
@@ -67,7 +67,7 @@ static void options_should_warn_once_and_keep_default_on_bad_values(void) {
     setenv("THREADLENS_ENABLE", "maybe", 1);
     load_capturing(&o, err, sizeof err);
     CHECK(o.flush_ms == 100);
-    CHECK(o.buffer_events == 16384);
+    CHECK(o.buffer_events == 65536);
     CHECK(o.clock == TL_CLOCK_AUTO);
     CHECK(o.enable == 1);
     CHECK(strstr(err, "threadlens: ignoring THREADLENS_FLUSH_MS=fast") != NULL);
@@ -90,7 +90,7 @@ static void print_should_list_every_variable(void) {
 #define TL_OPTION(type, field, env, def, lo, hi, help) CHECK(strstr(buf, env) != NULL);
 #include "tl_options.inc"
 #undef TL_OPTION
-    CHECK(strstr(buf, "16384") != NULL);
+    CHECK(strstr(buf, "65536") != NULL);
     close(fd);
     unlink(path);
 }
