@@ -120,9 +120,11 @@
     X(POOL_WORKER, 1)                                                      \
     /* a worker found no task and blocks for one. obj. */                   \
     X(POOL_IDLE, 1)                                                        \
-    /* on the submitting thread just before TASK_SUBMIT: arg: the label     \
-       (const char *, kept until exit, may be 0); site: the task function   \
-       (TL_EVF_PC); val: the serial. */                                     \
+    /* on the submitting thread just before a TASK_SUBMIT, when its label  \
+       differs from the one this thread gave pool obj last (it holds for    \
+       the thread's later submits to obj too): arg: the label (const char  \
+       *, kept until exit, may be 0); site: the task function (TL_EVF_PC); \
+       val: the serial. */                                                  \
     X(TASK_LABEL, 0)                                                       \
     /* a task was queued. obj; arg: TL_QARG(serial, queued); site: the      \
        submit call. */                                                      \

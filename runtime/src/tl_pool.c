@@ -120,6 +120,25 @@ static const char *label_of(const char *label) {
     return s;
 }
 
+/* The label and function this thread last recorded for a pool: the writer
+ * keeps them per thread, so a submit like the one before records one event
+ * less. After a lost event (a full ring) it is said again: the lost one may
+ * have been a label. */
+static __thread struct {
+    uint32_t pool;
+    const char *label;
+    tl_task_fn fn;
+} said __attribute__((tls_model("initial-exec")));
+
+static void say_label(const tl_pool *p, const char *lab, tl_task_fn fn, uint64_t serial) {
+    tl_thread_rec *t = tl__self();
+    if (!t || !p->id) return;
+    if (!t->gap && said.pool == p->id && said.label == lab && said.fn == fn) return;
+    tl__hl_record_val(TL_EV_TASK_LABEL, p->id, (uintptr_t)lab, serial, (uint64_t)(uintptr_t)fn,
+                      TL_EVF_PC);
+    said.pool = t->gap ? 0 : p->id, said.label = lab, said.fn = fn;
+}
+
 /* ---- workers ----------------------------------------------------------------- */
 
 /* The next task to run, waiting for one; NULL when the pool stops and the
@@ -275,8 +294,7 @@ tl_future *tl_pool_submit_at(tl_pool *p, tl_task_fn fn, void *arg, const char *l
     p->queued++;
     tl__hb_forget((uintptr_t)f); /* malloc may give a released future's address */
     tl__hb_release((uintptr_t)f);
-    tl__hl_record_val(TL_EV_TASK_LABEL, p->id, (uintptr_t)lab, f->serial,
-                      (uint64_t)(uintptr_t)fn, TL_EVF_PC);
+    say_label(p, lab, fn, f->serial);
     tl__hl_record(TL_EV_TASK_SUBMIT, p->id, TL_QARG(f->serial, p->queued), 0, 0, site);
     if (p->idle) tl__hl_signal(&p->c[C_WORK]);
     tl__unlock(&p->mu);

@@ -46,7 +46,8 @@ typedef struct hobj {
 } hobj;
 
 typedef struct hthread {
-    uint64_t label_serial, label_fn; /* TASK_LABEL, for the TASK_SUBMIT after it */
+    uint32_t label_pool;             /* TASK_LABEL: for this thread's next submits */
+    uint64_t label_fn;               /* to that pool (tl_pool.c, say_label) */
     const char *label;
     const char *fail_msg;            /* TASK_FAIL, for the TASK_END after it */
     int64_t fail_status;
@@ -110,10 +111,37 @@ static void instant_end(void) {
     tl__tracks_line_end();
 }
 
-/* "12.345" µs from ns. */
-static int fmt_us(char *out, size_t cap, uint64_t ns) {
-    return snprintf(out, cap, "%llu.%03llu", (unsigned long long)(ns / 1000),
-                    (unsigned long long)(ns % 1000));
+/* A task's args, built with memcpy and tl__fmt_u64: with a burst's events
+ * written afterwards, snprintf here was most of the time writing them took.
+ * Truncates at cap (always terminated). */
+typedef struct xbuf { char *s; size_t n, cap; } xbuf;
+
+static xbuf xb_new(size_t cap) {
+    xbuf b = {malloc(cap), 0, cap};
+    if (!b.s) tl__die("out of memory in the trace writer");
+    b.s[0] = 0;
+    return b;
+}
+
+static void xb_put(xbuf *b, const char *s, size_t k) {
+    if (k > b->cap - 1 - b->n) k = b->cap - 1 - b->n;
+    memcpy(b->s + b->n, s, k);
+    b->s[b->n += k] = 0;
+}
+
+#define xb_lit(b, s) xb_put((b), "" s "", sizeof(s) - 1)
+static void xb_str(xbuf *b, const char *s) { xb_put(b, s, strlen(s)); }
+
+static void xb_u64(xbuf *b, uint64_t v) {
+    char d[20];
+    xb_put(b, d, tl__fmt_u64(d, v));
+}
+
+/* "12.345": microseconds from ns. */
+static void xb_us(xbuf *b, uint64_t ns) {
+    char d[4] = {'.', (char)('0' + ns % 1000 / 100), (char)('0' + ns % 100 / 10), (char)('0' + ns % 10)};
+    xb_u64(b, ns / 1000);
+    xb_put(b, d, 4);
 }
 
 /* ---- queues ------------------------------------------------------------------------ */
@@ -193,7 +221,9 @@ static void task_submit(uint32_t tid, uint64_t ns, const tl_rec *e) {
     uint64_t serial = TL_QARG_SERIAL(e->arg);
     htask *k = task_of(p, serial);
     hthread *h = hthr(tid);
-    if (h->label_serial == serial) {
+    /* A lost event just before may have been this task's label. */
+    if (e->flags & TL_EVF_GAP) h->label_pool = 0;
+    if (h->label_pool == e->obj) {
         k->label = h->label, k->fn = h->label_fn;
         k->jlabel = h->label ? tl__tk_name_jtext(h->label) : tl__tk_func_jtext(h->label_fn);
     }
@@ -212,10 +242,12 @@ static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
     hthread *h = hthr(tid);
     uint64_t flow = k->sub_tid && k->sub_tid != tid
                         ? tl__tk_flow_source(k->sub_tid, k->sub_ns, "submit ", k->jlabel, ns) : 0;
-    char *xargs = malloc(64);
-    if (!xargs) tl__die("out of memory in the trace writer");
-    snprintf(xargs, 64, "\"pool_id\":%u,\"task\":%llu", e->obj, (unsigned long long)serial);
-    h->task_serial = tl__tk_level_push(tid, ns, k->jlabel, TL_LV_TASK, flow, NULL, xargs) ? serial : 0;
+    xbuf x = xb_new(64);
+    xb_lit(&x, "\"pool_id\":");
+    xb_u64(&x, e->obj);
+    xb_lit(&x, ",\"task\":");
+    xb_u64(&x, serial);
+    h->task_serial = tl__tk_level_push(tid, ns, k->jlabel, TL_LV_TASK, flow, NULL, x.s) ? serial : 0;
     tl__tk_running(tid, ns, 0, NULL);
     k->state = TK_RUNNING, k->worker = tid, k->begin_ns = ns;
     p->busy++;
@@ -225,34 +257,38 @@ static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
 
 /* The args of a task's last piece (malloc'ed). The names and the message
  * are bounded (ESC_NAME, tl_task_fail's 512 bytes escaped), so cap holds
- * them all; n is clamped anyway, so a longer text only truncates. */
-#define CLAMP(n, cap) ((n) < 0 ? 0 : (size_t)(n) >= (cap) ? (int)(cap) - 1 : (n))
+ * them all; a longer text would only be cut. */
 static char *task_args(uint32_t pool, uint64_t serial, const htask *k) {
-    size_t cap = 4 * ESC_NAME + 6 * 512 + 256;
-    char *s = malloc(cap);
-    if (!s) tl__die("out of memory in the trace writer");
-    char wait[32] = "0.000";
-    if (k->sub_tid) fmt_us(wait, sizeof wait, k->begin_ns > k->sub_ns ? k->begin_ns - k->sub_ns : 0);
-    int n = snprintf(s, cap, "\"pool\":\"%s\",\"pool_id\":%u,\"task\":%llu,\"queue_wait_us\":%s",
-                     tl__tk_obj_jname(pool), pool, (unsigned long long)serial, wait);
-    n = CLAMP(n, cap);
-    if (k->sub_tid)
-        n = CLAMP(n + snprintf(s + n, cap - (size_t)n, ",\"submitted_by\":%u,\"submitted_at\":\"%s\"",
-                               k->sub_tid, k->sub_site ? tl__tk_site_jtext(k->sub_site, k->sub_flags) : "?"),
-                  cap);
+    xbuf x = xb_new(4 * ESC_NAME + 256 + (k->error ? 6 * 512 + 32 : 0));
+    xb_lit(&x, "\"pool\":\"");
+    xb_str(&x, tl__tk_obj_jname(pool));
+    xb_lit(&x, "\",\"pool_id\":");
+    xb_u64(&x, pool);
+    xb_lit(&x, ",\"task\":");
+    xb_u64(&x, serial);
+    xb_lit(&x, ",\"queue_wait_us\":");
+    xb_us(&x, k->sub_tid && k->begin_ns > k->sub_ns ? k->begin_ns - k->sub_ns : 0);
+    if (k->sub_tid) {
+        xb_lit(&x, ",\"submitted_by\":");
+        xb_u64(&x, k->sub_tid);
+        xb_lit(&x, ",\"submitted_at\":\"");
+        xb_str(&x, k->sub_site ? tl__tk_site_jtext(k->sub_site, k->sub_flags) : "?");
+        xb_lit(&x, "\"");
+    }
     if (!k->status) {
-        snprintf(s + n, cap - (size_t)n, ",\"status\":\"ok\"");
+        xb_lit(&x, ",\"status\":\"ok\"");
     } else {
-        n = CLAMP(n + snprintf(s + n, cap - (size_t)n, ",\"status\":\"failed\",\"status_code\":%lld",
-                               (long long)k->status),
-                  cap);
+        xb_lit(&x, ",\"status\":\"failed\",\"status_code\":");
+        if (k->status < 0) xb_lit(&x, "-");
+        xb_u64(&x, k->status < 0 ? 0 - (uint64_t)k->status : (uint64_t)k->status);
         if (k->error) {
-            char esc[6 * 512 + 1];
-            tl__json_escape(esc, sizeof esc, k->error);
-            snprintf(s + n, cap - (size_t)n, ",\"error\":\"%s\"", esc);
+            xb_lit(&x, ",\"error\":\"");
+            tl__json_escape(x.s + x.n, x.cap - x.n - 1, k->error);
+            x.n += strlen(x.s + x.n);
+            xb_lit(&x, "\"");
         }
     }
-    return s;
+    return x.s;
 }
 
 static void task_end(uint32_t tid, uint64_t ns, const tl_rec *e) {
@@ -350,7 +386,7 @@ static void on_pool(uint32_t tid, uint64_t ns, const tl_rec *e) {
         tl__tk_state(tid, ns, ST_IDLE, "idle in ", tl__tk_obj_jname(e->obj), e->obj, 0, NULL);
         break;
     case TL_EV_TASK_LABEL:
-        h->label_serial = e->val, h->label = (const char *)(uintptr_t)e->arg, h->label_fn = e->site;
+        h->label_pool = e->obj, h->label = (const char *)(uintptr_t)e->arg, h->label_fn = e->site;
         break;
     case TL_EV_TASK_SUBMIT:
         task_submit(tid, ns, e);

@@ -12,9 +12,10 @@
  *
  * Output: one event per line, written with write(2) at least every
  * THREADLENS_FLUSH_MS, so the file on disk is a loadable prefix at any
- * moment. During a burst the lines are queued and written later (pace). The final drain (exit, fatal signal) closes open slices and the
- * array. Only this thread touches tl_tracks and the output buffer, until it
- * has stopped.
+ * moment, except during a burst, whose lines are written later (pace).
+ * The final drain (exit, fatal signal) closes open slices and the array.
+ * Only this thread touches tl_tracks and the output buffer, until it has
+ * stopped.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -213,6 +213,21 @@ static void print_row(const char *pattern, const double *plain, const double *tl
     printf("\n");
 }
 
+/* All CPU time and the part of it stolen by the hypervisor (/proc/stat
+ * jiffies, all CPUs); 0 and 0 where there is no such file. */
+static void cpu_jiffies(unsigned long long *total, unsigned long long *steal) {
+    unsigned long long v[8] = {0};
+    *total = *steal = 0;
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f) return;
+    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5], &v[6], &v[7]) == 8) {
+        for (int i = 0; i < 8; i++) *total += v[i];
+        *steal = v[7];
+    }
+    fclose(f);
+}
+
 /* The largest "dropped events" count in the trace (0 when none). */
 static long dropped_events(const char *path) {
     FILE *f = fopen(path, "r");
@@ -295,6 +310,8 @@ int main(int argc, char **argv) {
     tl_latency(tp, trips / 10 + 1);
     tl_flush();
 
+    unsigned long long total0, steal0, total1, steal1;
+    cpu_jiffies(&total0, &steal0);
     double pt[MAX_REPS], tt[MAX_REPS], pl[MAX_REPS], tlat[MAX_REPS], tcu[MAX_REPS], lcu[MAX_REPS];
     /* tl_flush after each tl_pool run: the writer's backlog of that run is
      * not left to slow the hand-written pool's next one. The writer writes
@@ -308,6 +325,7 @@ int main(int argc, char **argv) {
         tlat[r] = tl_latency(tp, trips);
         lcu[r] = flush_ns(trips);
     }
+    cpu_jiffies(&total1, &steal1);
     bpool_destroy(bp);
     tl_pool_destroy(tp);
     tl_flush();
@@ -324,6 +342,11 @@ int main(int argc, char **argv) {
                (median(tlat, (int)reps) + ml) / median(pl, (int)reps));
     }
 
+    if (total1 > total0)
+        printf("\nsteal: %.0f%% of the CPU time during the runs went to other guests of the "
+               "hypervisor%s\n",
+               100.0 * (double)(steal1 - steal0) / (double)(total1 - total0),
+               steal1 - steal0 > (total1 - total0) / 20 ? " (a noisy machine: repeat the run)" : "");
     struct stat st;
     if (traced && stat(trace, &st) == 0) {
         long dropped = dropped_events(trace);

@@ -464,7 +464,7 @@ static int late_name(void) {
 
 /* ---- burst: records as fast as it can, pauses, and again ------------------ */
 
-#define BURST_LOOPS 10000
+#define BURST_LOOPS 5000
 
 static void *burst_loop(void *arg) {
     long n = (long)(intptr_t)arg;
@@ -481,7 +481,7 @@ static int burst_round(long n) {
     return tl_thread_join(t[0], NULL) | tl_thread_join(t[1], NULL);
 }
 
-/* Two rounds of 2 threads locking one mutex (30 000 holds, 90 000+ events
+/* Two rounds of 2 threads locking one mutex (15 000 holds, 45 000+ events
  * in well under a second): the writer leaves the JSON for later while they
  * run. Between the rounds the program is quiet; the last round is written
  * at exit. The lock order inversion at the end is found while it happens. */
