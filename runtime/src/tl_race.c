@@ -14,6 +14,7 @@
  * races a million times is one report with a count.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -291,6 +292,9 @@ static inline int store(tl_cell *c, int kind, uint64_t w, uint64_t r, uint64_t n
 }
 
 #define RETRIES 8 /* then the last decision stands: a report may be missed, never invented */
+#define SPLIT ((uint64_t)TL_E_SPLIT << TL_E_TID_SHIFT) /* summary w: the cells rule */
+#define SPLITTING (SPLIT | 1)                            /* ... once they are written */
+#define SPLIT_WAIT 100000 /* yields; past them (a splitter that died) the cells are read as they are */
 
 static inline void note(found *f, const tl_rthread *rt, int kind, uint64_t r, uintptr_t a, uint32_t n,
                         uint64_t prev, int prev_write) {
@@ -307,16 +311,33 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
     uint64_t nw, nr, prev;
     int prev_write;
     for (int tries = 0;; tries++) {
-        uint64_t w = atomic_load_explicit(&sum->w, memory_order_relaxed);
+        uint64_t w = atomic_load_explicit(&sum->w, memory_order_acquire);
         uint64_t r = atomic_load_explicit(&sum->r, memory_order_relaxed);
-        if (tl__e_split(w)) break;
+        if (tl__e_split(w)) {
+            /* Another thread is writing the cells: they are its alone
+             * until it publishes the split. */
+            for (int n = 0; n < SPLIT_WAIT &&
+                            atomic_load_explicit(&sum->w, memory_order_acquire) == SPLITTING;
+                 n++)
+                sched_yield();
+            break;
+        }
         if (!step(rt, kind, e, mine, site, flags, w, r, &nw, &nr, &prev, &prev_write)) return;
         if (hi - lo == TL_GRAIN) {
             if (!store(sum, kind, w, r, nw, nr, rt->tid) && tries < RETRIES) continue;
             note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
             return;
         }
-        /* Part of the granule changes: its bytes go their own ways. */
+        /* Part of the granule changes: its bytes go their own ways. One
+         * thread claims the split before writing the cells: two splitting
+         * at once would each write all four, and the later one's copy of
+         * the old state could overwrite the other's access (a race lost). */
+        if (!atomic_compare_exchange_strong_explicit(&sum->w, &w, SPLITTING, memory_order_acquire,
+                                                     memory_order_relaxed)) {
+            if (tries < RETRIES) continue; /* decide again from the new state */
+            note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
+            return;
+        }
         uintptr_t g = lo & ~(uintptr_t)(TL_GRAIN - 1);
         for (uintptr_t a = g; a < g + TL_GRAIN; a++) {
             tl_cell *c = tl__shadow_cell(sum, a);
@@ -324,12 +345,8 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
             atomic_store_explicit(&c->w, in ? nw : w, memory_order_relaxed);
             atomic_store_explicit(&c->r, in ? nr : r, memory_order_relaxed);
         }
-        if (!atomic_compare_exchange_strong_explicit(&sum->w, &w,
-                                                     (uint64_t)TL_E_SPLIT << TL_E_TID_SHIFT,
-                                                     memory_order_release, memory_order_relaxed) &&
-            tries < RETRIES)
-            continue; /* the cells are written again from the new state */
         atomic_store_explicit(&sum->r, 0, memory_order_relaxed);
+        atomic_store_explicit(&sum->w, SPLIT, memory_order_release);
         note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
         return;
     }
