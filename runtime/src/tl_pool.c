@@ -134,8 +134,8 @@ static void say_label(const tl_pool *p, const char *lab, tl_task_fn fn, uint64_t
     tl_thread_rec *t = tl__self();
     if (!t || !p->id) return;
     if (!t->gap && said.pool == p->id && said.label == lab && said.fn == fn) return;
-    tl__hl_record_val(TL_EV_TASK_LABEL, p->id, (uintptr_t)lab, serial, (uint64_t)(uintptr_t)fn,
-                      TL_EVF_PC);
+    tl__record_in(t, TL_EV_TASK_LABEL, p->id, (uintptr_t)lab, 0, TL_EVF_PC, (uint64_t)(uintptr_t)fn,
+                  serial);
     said.pool = t->gap ? 0 : p->id, said.label = lab, said.fn = fn;
 }
 

@@ -292,8 +292,6 @@ static inline int store(tl_cell *c, int kind, uint64_t w, uint64_t r, uint64_t n
 }
 
 #define RETRIES 8 /* then the last decision stands: a report may be missed, never invented */
-#define SPLIT ((uint64_t)TL_E_SPLIT << TL_E_TID_SHIFT) /* summary w: the cells rule */
-#define SPLITTING (SPLIT | 1)                            /* ... once they are written */
 #define SPLIT_WAIT 100000 /* yields; past them (a splitter that died) the cells are read as they are */
 
 static inline void note(found *f, const tl_rthread *rt, int kind, uint64_t r, uintptr_t a, uint32_t n,
@@ -317,7 +315,7 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
             /* Another thread is writing the cells: they are its alone
              * until it publishes the split. */
             for (int n = 0; n < SPLIT_WAIT &&
-                            atomic_load_explicit(&sum->w, memory_order_acquire) == SPLITTING;
+                            atomic_load_explicit(&sum->w, memory_order_acquire) == TL_SUM_SPLITTING;
                  n++)
                 sched_yield();
             break;
@@ -332,8 +330,8 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
          * thread claims the split before writing the cells: two splitting
          * at once would each write all four, and the later one's copy of
          * the old state could overwrite the other's access (a race lost). */
-        if (!atomic_compare_exchange_strong_explicit(&sum->w, &w, SPLITTING, memory_order_acquire,
-                                                     memory_order_relaxed)) {
+        if (!atomic_compare_exchange_strong_explicit(&sum->w, &w, TL_SUM_SPLITTING,
+                                                     memory_order_acquire, memory_order_relaxed)) {
             if (tries < RETRIES) continue; /* decide again from the new state */
             note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
             return;
@@ -346,7 +344,7 @@ static void check_grain(tl_rthread *rt, tl_cell *sum, uintptr_t lo, uintptr_t hi
             atomic_store_explicit(&c->r, in ? nr : r, memory_order_relaxed);
         }
         atomic_store_explicit(&sum->r, 0, memory_order_relaxed);
-        atomic_store_explicit(&sum->w, SPLIT, memory_order_release);
+        atomic_store_explicit(&sum->w, TL_SUM_SPLIT, memory_order_release);
         note(f, rt, kind, r, lo, (uint32_t)(hi - lo), prev, prev_write);
         return;
     }

@@ -85,6 +85,11 @@ static inline tl_cell *tl__shadow_cell(tl_cell *summary, uintptr_t addr) {
     return base + TL_SHADOW_SUMMARIES + (addr & (TL_SHADOW_REGION - 1));
 }
 
+/* A split summary's w: the cells rule; and while one thread writes them
+ * (the others wait: two writing at once could each erase an access). */
+#define TL_SUM_SPLIT ((uint64_t)TL_E_SPLIT << TL_E_TID_SHIFT)
+#define TL_SUM_SPLITTING (TL_SUM_SPLIT | 1)
+
 static inline int tl__e_split(uint64_t w) {
     return (w >> TL_E_TID_SHIFT) == TL_E_SPLIT;
 }

@@ -100,8 +100,7 @@ static void clear_part(tl_cell *sum, uintptr_t lo, uintptr_t hi) {
             atomic_store_explicit(&c->r, r, memory_order_relaxed);
         }
         atomic_store_explicit(&sum->r, 0, memory_order_relaxed);
-        atomic_store_explicit(&sum->w, (uint64_t)TL_E_SPLIT << TL_E_TID_SHIFT,
-                              memory_order_release);
+        atomic_store_explicit(&sum->w, TL_SUM_SPLIT, memory_order_release);
     }
     for (uintptr_t a = lo; a < hi; a++) zero(tl__shadow_cell(sum, a));
 }

@@ -1,6 +1,8 @@
 /*
- * tv_fmt.c — durations with three significant digits (tv_fmt.h).
+ * tv_fmt.c — durations with three significant digits, and bounded text
+ * (tv_fmt.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "tv_fmt.h"
@@ -21,4 +23,15 @@ char *tv_fmt_dur(int64_t ns, char *buf, size_t len) {
     int prec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
     snprintf(buf, len, "%s%.*f %s", sign, prec, v, unit[u]);
     return buf;
+}
+
+void tv_put(tv_text *t, const char *fmt, ...) {
+    if (t->pos + 1 >= t->len) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->pos, t->len - t->pos, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    t->pos += (size_t)n;
+    if (t->pos >= t->len) t->pos = t->len - 1;
 }

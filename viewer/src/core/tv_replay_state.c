@@ -6,7 +6,6 @@
  * on every frame.
  */
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,22 +166,6 @@ void tv_rp_state_free(tv_rp_state *s) {
 
 /* ---- texts ---- */
 
-typedef struct out {
-    char *b;
-    size_t len, n;
-} out;
-
-__attribute__((format(printf, 2, 3))) static void put(out *o, const char *fmt, ...) {
-    if (o->n + 1 >= o->len) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(o->b + o->n, o->len - o->n, fmt, ap);
-    va_end(ap);
-    if (w < 0) return;
-    o->n += (size_t)w;
-    if (o->n > o->len - 1) o->n = o->len - 1;
-}
-
 /* A time since the trace start to the microsecond: "1.204 ms". */
 static char *fmt_time(int64_t ns, char *b, size_t n) {
     const char *sign = ns < 0 ? "-" : "";
@@ -194,82 +177,82 @@ static char *fmt_time(int64_t ns, char *b, size_t n) {
     return b;
 }
 
-static void put_who(out *o, const tv_model *m, uint32_t lane) {
+static void put_who(tv_text *o, const tv_model *m, uint32_t lane) {
     if (lane >= m->nlanes) {
-        put(o, "?");
+        tv_put(o, "?");
         return;
     }
     const tv_lane *l = &m->lanes[lane];
-    if (l->kind == TV_LANE_THREAD) put(o, "%s (tid %lld)", tv_model_str(m, l->name), (long long)l->tid);
-    else put(o, "%s", tv_model_str(m, l->name));
+    if (l->kind == TV_LANE_THREAD) tv_put(o, "%s (tid %lld)", tv_model_str(m, l->name), (long long)l->tid);
+    else tv_put(o, "%s", tv_model_str(m, l->name));
 }
 
-static void put_owner(out *o, const tv_rp_lock *k) {
-    if (k->owner_tid >= 0 || k->owner_lane != TV_NO_LANE) put(o, "%s (tid %lld)", k->owner, (long long)k->owner_tid);
-    else put(o, "%s", k->owner);
+static void put_owner(tv_text *o, const tv_rp_lock *k) {
+    if (k->owner_tid >= 0 || k->owner_lane != TV_NO_LANE) tv_put(o, "%s (tid %lld)", k->owner, (long long)k->owner_tid);
+    else tv_put(o, "%s", k->owner);
 }
 
 size_t tv_replay_text(const tv_replay *r, int64_t t, char *buf, size_t len) {
-    out o = {buf, len, 0};
+    tv_text o = {buf, len, 0};
     if (!len) return 0;
     buf[0] = 0;
     tv_rp_state s;
     if (!r || tv_replay_state(r, t, &s)) return 0;
     const tv_model *m = r->m;
     char b[48];
-    if (s.nthreads) put(&o, "threads\n");
+    if (s.nthreads) tv_put(&o, "threads\n");
     for (size_t i = 0; i < s.nthreads; i++) {
         const tv_rp_thread *th = &s.threads[i];
-        put(&o, "  %s (tid %lld): ", th->name, (long long)th->tid);
+        tv_put(&o, "  %s (tid %lld): ", th->name, (long long)th->tid);
         if (!strcmp(th->state, "exited")) {
-            put(&o, "exited at %s\n", tv_fmt_dur(th->since - m->t0, b, sizeof b));
+            tv_put(&o, "exited at %s\n", tv_fmt_dur(th->since - m->t0, b, sizeof b));
             continue;
         }
         if (!th->state[0]) {
-            if (th->doing) put(&o, "in %s\n", th->doing); /* a trace without states */
-            else put(&o, "not started\n");
+            if (th->doing) tv_put(&o, "in %s\n", th->doing); /* a trace without states */
+            else tv_put(&o, "not started\n");
             continue;
         }
-        put(&o, "%s", th->state);
+        tv_put(&o, "%s", th->state);
         if (th->lock_lane != TV_NO_LANE && r->lock_pos[th->lock_lane] != TV_NO_LANE) {
             const tv_rp_lock *k = &s.locks[r->lock_pos[th->lock_lane]];
             if (k->owner && k->owner_lane != th->lane) {
-                put(&o, ", held by ");
+                tv_put(&o, ", held by ");
                 put_owner(&o, k);
-                put(&o, ",");
+                tv_put(&o, ",");
             }
         }
-        put(&o, " since %s", tv_fmt_dur(th->since - m->t0, b, sizeof b));
-        if (th->doing) put(&o, " (in %s)", th->doing);
-        put(&o, "\n");
+        tv_put(&o, " since %s", tv_fmt_dur(th->since - m->t0, b, sizeof b));
+        if (th->doing) tv_put(&o, " (in %s)", th->doing);
+        tv_put(&o, "\n");
     }
-    if (s.nlocks) put(&o, "locks\n");
+    if (s.nlocks) tv_put(&o, "locks\n");
     for (size_t i = 0; i < s.nlocks; i++) {
         const tv_rp_lock *k = &s.locks[i];
-        put(&o, "  %s: ", k->name);
+        tv_put(&o, "  %s: ", k->name);
         if (k->owner && k->readers <= 1) {
-            put(&o, "held by ");
+            tv_put(&o, "held by ");
             put_owner(&o, k);
         } else if (k->readers) {
-            put(&o, "read by %u threads", k->readers);
+            tv_put(&o, "read by %u threads", k->readers);
         } else {
-            put(&o, "free");
+            tv_put(&o, "free");
         }
         for (uint32_t w = 0; w < k->nwaiters; w++) {
-            put(&o, w ? ", " : "; waiting: ");
+            tv_put(&o, w ? ", " : "; waiting: ");
             put_who(&o, m, k->waiters[w]);
         }
-        put(&o, "\n");
+        tv_put(&o, "\n");
     }
-    if (s.ncounters) put(&o, "counters\n");
+    if (s.ncounters) tv_put(&o, "counters\n");
     for (size_t i = 0; i < s.ncounters; i++) {
         const tv_rp_counter *c = &s.counters[i];
-        if (c->known) put(&o, "  %s = %.6g\n", c->name, c->value);
-        else put(&o, "  %s: no value yet\n", c->name);
+        if (c->known) tv_put(&o, "  %s = %.6g\n", c->name, c->value);
+        else tv_put(&o, "  %s: no value yet\n", c->name);
     }
     tv_rp_state_free(&s);
-    if (o.n && buf[o.n - 1] == '\n') buf[--o.n] = 0; /* lines are separated, not ended */
-    return o.n;
+    if (o.pos && buf[o.pos - 1] == '\n') buf[--o.pos] = 0; /* lines are separated, not ended */
+    return o.pos;
 }
 
 static const tv_slice *step_slice(const tv_model *m, const tv_step *st) {
@@ -280,7 +263,7 @@ static const tv_slice *step_slice(const tv_model *m, const tv_step *st) {
 }
 
 /* ", held by X (tid N)" when the lock a waiting state names is held at ts. */
-static void put_wait_owner(out *o, const tv_replay *r, const tv_step *st, const char *state) {
+static void put_wait_owner(tv_text *o, const tv_replay *r, const tv_step *st, const char *state) {
     const tv_model *m = r->m;
     const char *obj = tv_rp_waits_for(state);
     uint32_t ll = obj ? tv_rp_lock_named(r, m->lanes[st->lane].process, obj) : TV_NO_LANE;
@@ -288,28 +271,28 @@ static void put_wait_owner(out *o, const tv_replay *r, const tv_step *st, const 
     tv_rp_lock k;
     lock_at(r, ll, st->ts, &k);
     if (!k.owner || k.owner_lane == st->lane) return;
-    put(o, ", held by ");
+    tv_put(o, ", held by ");
     put_owner(o, &k);
 }
 
-static void put_finding(out *o, const tv_model *m, size_t i) {
+static void put_finding(tv_text *o, const tv_model *m, size_t i) {
     const tv_finding *f = &m->findings[i];
     cJSON *ev = tv_model_event(m, m->findings_marks[f->mark].src);
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "args"), "message");
-    if (cJSON_IsString(msg) && msg->valuestring) put(o, "finding: %s", msg->valuestring);
-    else put(o, "finding: %s", tv_model_str(m, f->kind));
+    if (cJSON_IsString(msg) && msg->valuestring) tv_put(o, "finding: %s", msg->valuestring);
+    else tv_put(o, "finding: %s", tv_model_str(m, f->kind));
     cJSON_Delete(ev);
 }
 
 size_t tv_replay_step_text(const tv_replay *r, size_t i, char *buf, size_t len) {
-    out o = {buf, len, 0};
+    tv_text o = {buf, len, 0};
     if (!len) return 0;
     buf[0] = 0;
     const tv_step *st = tv_replay_step(r, i);
     if (!st) return 0;
     const tv_model *m = r->m;
     char b[48];
-    put(&o, "%s  ", fmt_time(st->ts - m->t0, b, sizeof b));
+    tv_put(&o, "%s  ", fmt_time(st->ts - m->t0, b, sizeof b));
     const tv_slice *s = NULL;
     const char *name = "";
     switch (st->kind) {
@@ -320,35 +303,35 @@ size_t tv_replay_step_text(const tv_replay *r, size_t i, char *buf, size_t len) 
         name = tv_model_str(m, s->name);
         put_who(&o, m, st->lane);
         if (st->kind == TV_STEP_STATE) {
-            put(&o, ": %s", name);
+            tv_put(&o, ": %s", name);
             put_wait_owner(&o, r, st, name);
         } else if (st->kind == TV_STEP_ACCESS) {
-            put(&o, ": %s  [race]", name + strlen("race: "));
+            tv_put(&o, ": %s  [race]", name + strlen("race: "));
         } else if (r->cat_function && s->cat == r->cat_function) {
-            put(&o, ": calls %s", name);
+            tv_put(&o, ": calls %s", name);
         } else if (r->cat_task && s->cat == r->cat_task) {
-            put(&o, ": runs task %s", name);
+            tv_put(&o, ": runs task %s", name);
         } else if (r->cat_phase && s->cat == r->cat_phase) {
-            put(&o, ": phase %s", name);
+            tv_put(&o, ": phase %s", name);
         } else if ((r->cat_flow && s->cat == r->cat_flow) || (r->cat_finding && s->cat == r->cat_finding)) {
-            put(&o, ": %s", name);
+            tv_put(&o, ": %s", name);
         } else {
-            put(&o, ": begins %s", name);
+            tv_put(&o, ": begins %s", name);
         }
         break;
     case TV_STEP_HOLD:
     case TV_STEP_RELEASE:
         if (!(s = step_slice(m, st))) break;
         if (st->thread != TV_NO_LANE) put_who(&o, m, st->thread);
-        else put(&o, "%s", s->label ? tv_model_str(m, s->label) : "?");
-        put(&o, ": %s %s%s", st->kind == TV_STEP_HOLD ? "locks" : "unlocks",
+        else tv_put(&o, "%s", s->label ? tv_model_str(m, s->label) : "?");
+        tv_put(&o, ": %s %s%s", st->kind == TV_STEP_HOLD ? "locks" : "unlocks",
             tv_model_str(m, m->lanes[st->lane].name),
             st->kind == TV_STEP_HOLD && (s->flags & TV_SLICE_READ) ? " for reading" : "");
         break;
     case TV_STEP_COUNTER: {
         const tv_lane *l = &m->lanes[st->lane];
         if (st->index < l->nsamples)
-            put(&o, "%s = %.6g", tv_model_str(m, l->name), l->samples[st->index].value);
+            tv_put(&o, "%s = %.6g", tv_model_str(m, l->name), l->samples[st->index].value);
         break;
     }
     case TV_STEP_MARK:
@@ -356,19 +339,19 @@ size_t tv_replay_step_text(const tv_replay *r, size_t i, char *buf, size_t len) 
             const tv_lane *l = &m->lanes[st->lane];
             if (st->index >= l->nmarks) break;
             put_who(&o, m, st->lane);
-            put(&o, ": %s", tv_model_str(m, l->marks[st->index].name));
+            tv_put(&o, ": %s", tv_model_str(m, l->marks[st->index].name));
         } else if (st->index < m->ngmarks) {
-            put(&o, "%s", tv_model_str(m, m->gmarks[st->index].name));
+            tv_put(&o, "%s", tv_model_str(m, m->gmarks[st->index].name));
         }
         break;
     case TV_STEP_FINDING:
         if (st->index >= m->nfindings) break;
         if (st->lane != TV_NO_LANE) {
             put_who(&o, m, st->lane);
-            put(&o, ": ");
+            tv_put(&o, ": ");
         }
         put_finding(&o, m, st->index);
         break;
     }
-    return o.n;
+    return o.pos;
 }

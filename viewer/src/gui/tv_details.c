@@ -5,29 +5,12 @@
  */
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tv_fmt.h"
 #include "tv_view.h"
-
-typedef struct {
-    char *buf;
-    size_t len, pos;
-} out;
-
-static void put(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(out *o, const char *fmt, ...) {
-    if (o->pos + 1 >= o->len) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    o->pos += (size_t)n;
-    if (o->pos >= o->len) o->pos = o->len - 1;
-}
 
 static const char *S(const tv_view *v, tv_str s) { return tv_model_str(v->m, s); }
 
@@ -64,7 +47,7 @@ static const char *arg_str(const cJSON *ev, const char *key) {
 }
 
 /* args, except the keys already shown (skip: NULL-terminated list) */
-static void put_args(out *o, const cJSON *ev, const char *const *skip) {
+static void put_args(tv_text *o, const cJSON *ev, const char *const *skip) {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(ev, "args"), *c;
     char b[200];
     cJSON_ArrayForEach(c, a) {
@@ -73,7 +56,7 @@ static void put_args(out *o, const cJSON *ev, const char *const *skip) {
             if (c->string && !strcmp(c->string, *k)) shown = 1;
         if (shown || !c->string) continue;
         value_text(c, b, sizeof b);
-        put(o, "%s\t%s\n", c->string, b);
+        tv_put(o, "%s\t%s\n", c->string, b);
     }
 }
 
@@ -146,47 +129,47 @@ static int64_t waited_before(const tv_view *v, uint32_t lane, uint32_t depth, in
     return -1;
 }
 
-static void lock_details(const tv_view *v, out *o, const tv_lane *l, const tv_slice *s,
+static void lock_details(const tv_view *v, tv_text *o, const tv_lane *l, const tv_slice *s,
                          const cJSON *ev, const cJSON *ev_end) {
     const tv_model *m = v->m;
     char b1[64], b2[64];
     const char *lock = S(v, l->name);
-    put(o, "held by\t%s%s\n", s->label ? S(v, s->label) : "?",
+    tv_put(o, "held by\t%s%s\n", s->label ? S(v, s->label) : "?",
         (s->flags & TV_SLICE_READ) ? " (read)" : "");
     const char *at = arg_str(ev, "at"), *rat = arg_str(ev_end, "released_at");
-    if (at) put(o, "acquired at\t%s\n", at);
-    if (rat) put(o, "released at\t%s\n", rat);
+    if (at) tv_put(o, "acquired at\t%s\n", at);
+    if (rat) tv_put(o, "released at\t%s\n", rat);
     const tv_slice *prev = hold_near(l, s->ts, 0, s);
     if (prev)
-        put(o, "got it from\t%s, released %s\n", prev->label ? S(v, prev->label) : "?",
+        tv_put(o, "got it from\t%s, released %s\n", prev->label ? S(v, prev->label) : "?",
             (rel(v, prev->ts + prev->dur, b1, sizeof b1), b1));
     else
-        put(o, "got it from\t(first hold in the trace)\n");
+        tv_put(o, "got it from\t(first hold in the trace)\n");
     int64_t end = s->ts + s->dur;
     const tv_slice *next = hold_near(l, end, 1, s);
     if (next) {
         const tv_flow *f = handoff(v, lock, end);
         int64_t w = f ? waited_before(v, f->lane1, f->depth1, f->ts1) : -1;
         if (w >= 0)
-            put(o, "released to\t%s at %s, after waiting %s\n",
+            tv_put(o, "released to\t%s at %s, after waiting %s\n",
                 next->label ? S(v, next->label) : "?", (rel(v, next->ts, b1, sizeof b1), b1),
                 tv_fmt_dur(w, b2, sizeof b2));
         else
-            put(o, "released to\t%s at %s (no wait)\n", next->label ? S(v, next->label) : "?",
+            tv_put(o, "released to\t%s at %s (no wait)\n", next->label ? S(v, next->label) : "?",
                 (rel(v, next->ts, b1, sizeof b1), b1));
     } else {
-        put(o, "released to\t(nobody: last hold)\n");
+        tv_put(o, "released to\t(nobody: last hold)\n");
     }
     for (size_t i = 0; i < m->nobjects; i++)
         if (m->objects[i].name == l->name && m->objects[i].pid == m->procs[l->process].pid) {
-            put(o, "lock\t%s, created at %s\n", S(v, m->objects[i].kind),
+            tv_put(o, "lock\t%s, created at %s\n", S(v, m->objects[i].kind),
                 S(v, m->objects[i].created_at));
             break;
         }
 }
 
 /* Arrows into and out of a slice. */
-static void slice_flows(const tv_view *v, out *o, uint32_t lane, uint32_t row, const tv_slice *s) {
+static void slice_flows(const tv_view *v, tv_text *o, uint32_t lane, uint32_t row, const tv_slice *s) {
     const tv_model *m = v->m;
     char b1[128], b2[64];
     int64_t end = s->ts + s->dur;
@@ -202,7 +185,7 @@ static void slice_flows(const tv_view *v, out *o, uint32_t lane, uint32_t row, c
             const tv_flow *f = &m->flows[v->flow_by_end[k]];
             if (f->ts1 > end) break;
             if (f->lane1 != lane || f->depth1 != row) continue;
-            put(o, "arrow in\t%s from %s at %s\n", S(v, f->name), lane_desc(v, f->lane0, b1, sizeof b1),
+            tv_put(o, "arrow in\t%s from %s at %s\n", S(v, f->name), lane_desc(v, f->lane0, b1, sizeof b1),
                 (rel(v, f->ts0, b2, sizeof b2), b2));
             shown++;
         }
@@ -218,7 +201,7 @@ static void slice_flows(const tv_view *v, out *o, uint32_t lane, uint32_t row, c
             const tv_flow *f = &m->flows[k];
             if (f->ts0 > end) break;
             if (f->lane0 != lane || f->depth0 != row) continue;
-            put(o, "arrow out\tto %s at %s\n", lane_desc(v, f->lane1, b1, sizeof b1),
+            tv_put(o, "arrow out\tto %s at %s\n", lane_desc(v, f->lane1, b1, sizeof b1),
                 (rel(v, f->ts1, b2, sizeof b2), b2));
             shown++;
         }
@@ -227,7 +210,7 @@ static void slice_flows(const tv_view *v, out *o, uint32_t lane, uint32_t row, c
 
 size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len) {
     const tv_model *m = v->m;
-    out o = {buf, len, 0};
+    tv_text o = {buf, len, 0};
     if (len) buf[0] = 0;
     int64_t a, b;
     if (!tv_view_sel_extent(v, s, &a, &b)) return 0;
@@ -239,13 +222,13 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
         const tv_slice *sl = &l->rows[s->row].s[s->index];
         cJSON *ev = tv_model_event(m, sl->src), *ev_end = tv_model_event(m, sl->src_end);
         int lock = (l->flags & TV_LANE_LOCK) != 0;
-        if (lock && sl->label) put(&o, "%s held by %s\n", S(v, sl->name), S(v, sl->label));
-        else put(&o, "%s\n", S(v, sl->name));
-        if (sl->cat) put(&o, "category\t%s\n", S(v, sl->cat));
-        put(&o, "%s\t%s\n", l->kind == TV_LANE_THREAD ? "thread" : lock ? "lock" : "track",
+        if (lock && sl->label) tv_put(&o, "%s held by %s\n", S(v, sl->name), S(v, sl->label));
+        else tv_put(&o, "%s\n", S(v, sl->name));
+        if (sl->cat) tv_put(&o, "category\t%s\n", S(v, sl->cat));
+        tv_put(&o, "%s\t%s\n", l->kind == TV_LANE_THREAD ? "thread" : lock ? "lock" : "track",
             lane_desc(v, s->lane, ld, sizeof ld));
-        put(&o, "start\t%s\n", (rel(v, sl->ts, t1, sizeof t1), t1));
-        put(&o, "duration\t%s%s\n", tv_fmt_dur(sl->dur, t2, sizeof t2),
+        tv_put(&o, "start\t%s\n", (rel(v, sl->ts, t1, sizeof t1), t1));
+        tv_put(&o, "duration\t%s%s\n", tv_fmt_dur(sl->dur, t2, sizeof t2),
             (sl->flags & TV_SLICE_UNFINISHED) ? " (unfinished: runs to the end)" : "");
         if (lock) {
             lock_details(v, &o, l, sl, ev, ev_end);
@@ -254,13 +237,13 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
             put_args(&o, ev_end, skip);
         } else {
             const char *at = arg_str(ev, "at");
-            if (at) put(&o, "source\t%s\n", at);
-            if (sl->flags & TV_SLICE_JOINED) put(&o, "pieces\tjoined (written in pieces at each flush)\n");
+            if (at) tv_put(&o, "source\t%s\n", at);
+            if (sl->flags & TV_SLICE_JOINED) tv_put(&o, "pieces\tjoined (written in pieces at each flush)\n");
             slice_flows(v, &o, s->lane, s->row, sl);
             put_args(&o, ev, skip_at);
             put_args(&o, ev_end, skip_at);
         }
-        if (!ev && sl->src) put(&o, "args\t(the file changed: cannot re-read the event)\n");
+        if (!ev && sl->src) tv_put(&o, "args\t(the file changed: cannot re-read the event)\n");
         cJSON_Delete(ev);
         cJSON_Delete(ev_end);
         break;
@@ -270,16 +253,16 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
         const tv_mark *mk = s->kind == TV_SEL_MARK ? &m->lanes[s->lane].marks[s->index]
                                                    : &m->gmarks[s->index];
         cJSON *ev = tv_model_event(m, mk->src);
-        put(&o, "%s\n", S(v, mk->name));
-        if (mk->cat) put(&o, "category\t%s\n", S(v, mk->cat));
+        tv_put(&o, "%s\n", S(v, mk->name));
+        if (mk->cat) tv_put(&o, "category\t%s\n", S(v, mk->cat));
         if (mk->scope == TV_SCOPE_THREAD)
-            put(&o, "thread\t%s\n", lane_desc(v, mk->lane, ld, sizeof ld));
+            tv_put(&o, "thread\t%s\n", lane_desc(v, mk->lane, ld, sizeof ld));
         else
-            put(&o, "scope\t%s (pid %u)\n", mk->scope == TV_SCOPE_GLOBAL ? "global" : "process",
+            tv_put(&o, "scope\t%s (pid %u)\n", mk->scope == TV_SCOPE_GLOBAL ? "global" : "process",
                 mk->pid);
-        put(&o, "time\t%s\n", (rel(v, mk->ts, t1, sizeof t1), t1));
+        tv_put(&o, "time\t%s\n", (rel(v, mk->ts, t1, sizeof t1), t1));
         const char *at = arg_str(ev, "at");
-        if (at) put(&o, "source\t%s\n", at);
+        if (at) tv_put(&o, "source\t%s\n", at);
         put_args(&o, ev, skip_at);
         cJSON_Delete(ev);
         break;
@@ -287,14 +270,14 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
     case TV_SEL_FLOW: {
         const tv_flow *f = &m->flows[s->index];
         cJSON *ev = tv_model_event(m, f->src);
-        put(&o, "%s\n", S(v, f->name));
-        put(&o, "from\t%s at %s\n", lane_desc(v, f->lane0, ld, sizeof ld),
+        tv_put(&o, "%s\n", S(v, f->name));
+        tv_put(&o, "from\t%s at %s\n", lane_desc(v, f->lane0, ld, sizeof ld),
             (rel(v, f->ts0, t1, sizeof t1), t1));
-        put(&o, "to\t%s at %s\n", lane_desc(v, f->lane1, ld, sizeof ld),
+        tv_put(&o, "to\t%s at %s\n", lane_desc(v, f->lane1, ld, sizeof ld),
             (rel(v, f->ts1, t1, sizeof t1), t1));
-        put(&o, "latency\t%s\n", tv_fmt_dur(f->ts1 - f->ts0, t2, sizeof t2));
+        tv_put(&o, "latency\t%s\n", tv_fmt_dur(f->ts1 - f->ts0, t2, sizeof t2));
         const char *at = arg_str(ev, "at");
-        if (at) put(&o, "source\t%s\n", at);
+        if (at) tv_put(&o, "source\t%s\n", at);
         put_args(&o, ev, skip_at);
         cJSON_Delete(ev);
         break;
@@ -302,14 +285,14 @@ size_t tv_view_details(const tv_view *v, const tv_sel *s, char *buf, size_t len)
     case TV_SEL_SAMPLE: {
         const tv_lane *l = &m->lanes[s->lane];
         const tv_sample *sm = &l->samples[s->index];
-        put(&o, "%s\n", S(v, l->name));
+        tv_put(&o, "%s\n", S(v, l->name));
         char val[64];
         snprintf(val, sizeof val, "%.10g", sm->value);
-        put(&o, "value\t%s\n", val);
-        put(&o, "time\t%s\n", (rel(v, sm->ts, t1, sizeof t1), t1));
-        put(&o, "lasts\t%s\n", tv_fmt_dur(b - a, t2, sizeof t2));
+        tv_put(&o, "value\t%s\n", val);
+        tv_put(&o, "time\t%s\n", (rel(v, sm->ts, t1, sizeof t1), t1));
+        tv_put(&o, "lasts\t%s\n", tv_fmt_dur(b - a, t2, sizeof t2));
         snprintf(val, sizeof val, "%.10g .. %.10g", l->vmin, l->vmax);
-        put(&o, "range\t%s over %zu samples\n", val, l->nsamples);
+        tv_put(&o, "range\t%s over %zu samples\n", val, l->nsamples);
         break;
     }
     }

@@ -5,70 +5,53 @@
  * SDL-free.
  */
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tv_report_int.h"
+#include "tv_fmt.h"
 #include "tv_view.h"
 
-typedef struct {
-    char *buf;
-    size_t len, pos;
-} out;
-
-static void put(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(out *o, const char *fmt, ...) {
-    if (o->pos + 1 >= o->len) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    o->pos += (size_t)n;
-    if (o->pos >= o->len) o->pos = o->len - 1;
-}
-
-static void pct(out *o, const char *what, const tv_rep_pct *p) {
+static void pct(tv_text *o, const char *what, const tv_rep_pct *p) {
     char a[32], b[32], c[32];
     if (!p->n) {
-        put(o, "%s\t(none)\n", what);
+        tv_put(o, "%s\t(none)\n", what);
         return;
     }
-    put(o, "%s\tp50 %s, p95 %s, max %s\n", what, tv_fmt_dur(p->p50, a, sizeof a),
+    tv_put(o, "%s\tp50 %s, p95 %s, max %s\n", what, tv_fmt_dur(p->p50, a, sizeof a),
         tv_fmt_dur(p->p95, b, sizeof b), tv_fmt_dur(p->max, c, sizeof c));
 }
 
 size_t tv_pool_summary_text(tv_view *v, size_t pool, char *buf, size_t len) {
-    out o = {buf, len, 0};
+    tv_text o = {buf, len, 0};
     if (len) buf[0] = 0;
     const tv_rep *r = tv_view_rep(v);
     if (!r || pool >= r->npools) return 0;
     const tv_rep_pool *p = &r->pools[pool];
     char d[32], e[32];
-    put(&o, "pool %s (%zu of %zu)\n", p->name ? p->name : "?", pool + 1, r->npools);
-    put(&o, "workers\t%zu\n", p->nworkers);
-    put(&o, "tasks\t%llu ran", (unsigned long long)p->tasks);
-    if (p->failed) put(&o, ", %llu failed", (unsigned long long)p->failed);
-    if (p->cancelled) put(&o, ", %llu cancelled", (unsigned long long)p->cancelled);
-    put(&o, "\n");
+    tv_put(&o, "pool %s (%zu of %zu)\n", p->name ? p->name : "?", pool + 1, r->npools);
+    tv_put(&o, "workers\t%zu\n", p->nworkers);
+    tv_put(&o, "tasks\t%llu ran", (unsigned long long)p->tasks);
+    if (p->failed) tv_put(&o, ", %llu failed", (unsigned long long)p->failed);
+    if (p->cancelled) tv_put(&o, ", %llu cancelled", (unsigned long long)p->cancelled);
+    tv_put(&o, "\n");
     pct(&o, "queue wait", &p->wait);
     pct(&o, "run time", &p->run);
-    if (p->imbalance > 0) put(&o, "imbalance\t%.2f (max busy / mean busy)\n", p->imbalance);
-    else put(&o, "imbalance\t(nothing ran)\n");
-    put(&o, "utilization per worker\n");
+    if (p->imbalance > 0) tv_put(&o, "imbalance\t%.2f (max busy / mean busy)\n", p->imbalance);
+    else tv_put(&o, "imbalance\t(nothing ran)\n");
+    tv_put(&o, "utilization per worker\n");
     for (size_t w = 0; w < p->nworkers; w++) {
         const tv_rep_worker *k = &p->workers[w];
-        put(&o, "  %s (tid %lld): %.0f%%, %llu tasks, busy %s\n", k->thread ? k->thread : "?",
+        tv_put(&o, "  %s (tid %lld): %.0f%%, %llu tasks, busy %s\n", k->thread ? k->thread : "?",
             (long long)k->tid, k->utilization * 100, (unsigned long long)k->tasks,
             tv_fmt_dur(k->busy, d, sizeof d));
     }
-    if (p->ngaps) put(&o, "longest idle gaps\n");
+    if (p->ngaps) tv_put(&o, "longest idle gaps\n");
     for (int g = 0; g < p->ngaps; g++) {
         const tv_rep_gap *gp = &p->gaps[g];
         const char *who = gp->worker < p->nworkers && p->workers[gp->worker].thread ? p->workers[gp->worker].thread : "?";
         tv_fmt_time(gp->start - v->m->t0, e, sizeof e);
-        put(&o, "  %s: %s at %s\n", who, tv_fmt_dur(gp->dur, d, sizeof d), e);
+        tv_put(&o, "  %s: %s at %s\n", who, tv_fmt_dur(gp->dur, d, sizeof d), e);
     }
     return o.pos;
 }
@@ -97,7 +80,7 @@ static const cJSON *arg(const cJSON *ev, const char *key) {
 
 size_t tv_task_text(const tv_view *v, const tv_sel *sel, char *buf, size_t len) {
     const tv_model *m = v->m;
-    out o = {buf, len, 0};
+    tv_text o = {buf, len, 0};
     if (len) buf[0] = 0;
     const tv_slice *t = task_of(v, sel, tv_model_find_str(m, "task"));
     if (!t) return 0;
@@ -110,20 +93,20 @@ size_t tv_task_text(const tv_view *v, const tv_sel *sel, char *buf, size_t len) 
     char d[32], b[48];
     const cJSON *num = arg(ev, "task"), *wait = arg(ev, "queue_wait_us"), *st = arg(ev, "status"),
                 *err = arg(ev, "error");
-    put(&o, "task %s", tv_model_str(m, t->name));
-    if (cJSON_IsNumber(num)) put(&o, " (#%.0f)", num->valuedouble);
-    put(&o, "\n");
+    tv_put(&o, "task %s", tv_model_str(m, t->name));
+    if (cJSON_IsNumber(num)) tv_put(&o, " (#%.0f)", num->valuedouble);
+    tv_put(&o, "\n");
     const tv_lane *l = &m->lanes[sel->lane];
-    put(&o, "worker\t%s (tid %lld)\n", tv_model_str(m, l->name), (long long)l->tid);
-    put(&o, "started\t%s\n", tv_fmt_time(t->ts - m->t0, b, sizeof b));
+    tv_put(&o, "worker\t%s (tid %lld)\n", tv_model_str(m, l->name), (long long)l->tid);
+    tv_put(&o, "started\t%s\n", tv_fmt_time(t->ts - m->t0, b, sizeof b));
     /* checked before the conversion: a hostile 1e300 would be undefined */
     if (cJSON_IsNumber(wait) && wait->valuedouble >= 0 && wait->valuedouble < 9e12)
-        put(&o, "queue wait\t%s\n", tv_fmt_dur((int64_t)(wait->valuedouble * 1000 + 0.5), d, sizeof d));
-    else put(&o, "queue wait\t(not recorded)\n");
-    put(&o, "run time\t%s%s\n", tv_fmt_dur(t->dur, d, sizeof d),
+        tv_put(&o, "queue wait\t%s\n", tv_fmt_dur((int64_t)(wait->valuedouble * 1000 + 0.5), d, sizeof d));
+    else tv_put(&o, "queue wait\t(not recorded)\n");
+    tv_put(&o, "run time\t%s%s\n", tv_fmt_dur(t->dur, d, sizeof d),
         (t->flags & TV_SLICE_UNFINISHED) ? " (unfinished)" : "");
-    if (cJSON_IsString(st)) put(&o, "status\t%s\n", st->valuestring);
-    if (cJSON_IsString(err)) put(&o, "error\t%s\n", err->valuestring);
+    if (cJSON_IsString(st)) tv_put(&o, "status\t%s\n", st->valuestring);
+    if (cJSON_IsString(err)) tv_put(&o, "error\t%s\n", err->valuestring);
     cJSON_Delete(ev);
     return o.pos;
 }
