@@ -19,6 +19,10 @@ int tl__out_init(tl_out *o, int fd, size_t cap) {
 }
 
 void tl__out_flush(tl_out *o) {
+    if (o->keep) {
+        o->keep(o);
+        return;
+    }
     size_t off = 0;
     while (off < o->len && !o->failed) {
         ssize_t w = write(o->fd, o->buf + off, o->len - off);

@@ -21,13 +21,17 @@ typedef struct tl_out {
     int fd;
     int failed;      /* a write failed; warned once, output discarded */
     uint64_t bytes;  /* written to fd so far */
+    /* When set, a full buffer goes here instead of to fd, which must empty
+     * it (tl_tracks holds lines this way while events wait to be written). */
+    void (*keep)(struct tl_out *o);
 } tl_out;
 
 /* Longest single event line we ever produce (names are <= 64 bytes). */
 #define TL_OUT_LINE_MAX 2048
 
 TL_INTERNAL int tl__out_init(tl_out *o, int fd, size_t cap);
-/* Writes the buffer to the file (retrying short writes and EINTR). */
+/* Writes the buffer to the file (retrying short writes and EINTR), or
+ * hands it to keep. */
 TL_INTERNAL void tl__out_flush(tl_out *o);
 /* Decimal (at most 20 bytes) and "0x" hex (at most 18) into buf, without a
  * terminator; return the length. */

@@ -114,7 +114,9 @@ static uint64_t hold_seq, flow_seq, last_sync_ns, max_ns, dropped_all;
  * they are being written now: output from there is in order already. */
 static tl_spool spool;
 static int formatting;
-enum { SP_EVENT, SP_GONE, SP_DROPPED };
+enum { SP_EVENT, SP_GONE, SP_DROPPED, SP_TEXT };
+/* O is the file, or held while a finding writes behind queued steps. */
+static tl_out *file_out, held;
 
 /* ---- cached text ------------------------------------------------------------ */
 
@@ -1154,21 +1156,18 @@ static void format_step(const tl_spooled *s) {
     switch (s->what) {
     case SP_EVENT: format_event(s->tid, s->rec.ts, &s->rec); break;
     case SP_GONE: thread_gone(s->tid, s->rec.ts); break;
+    case SP_TEXT: {
+        char *text = (char *)(uintptr_t)s->rec.site;
+        tl__out_raw(O, text, (size_t)s->rec.arg);
+        free(text);
+        break;
+    }
     default: dropped_note(s->tid, s->rec.ts, s->rec.arg); break;
     }
 }
 
-/* Queues a step; written at once when memory is short. */
-static void spool_add(uint32_t tid, uint8_t what, const tl_rec *e, uint64_t ns) {
-    tl_spooled s = {.rec = *e, .tid = tid, .what = what};
-    s.rec.ts = ns;
-    if (tl__spool_push(&spool, &s) == 0) return;
-    tl__tracks_catch_up(SIZE_MAX);
-    format_step(&s);
-}
-
-size_t tl__tracks_catch_up(size_t max) {
-    if (formatting) return 0;
+/* Writes up to max queued steps, in order; not while formatting already. */
+static size_t write_queued(size_t max) {
     formatting = 1;
     size_t n = 0;
     const tl_spooled *s;
@@ -1180,7 +1179,68 @@ size_t tl__tracks_catch_up(size_t max) {
     return n;
 }
 
+/* held's keep: what a finding wrote goes into the queue as text. Lines a
+ * finding writes while steps are queued must follow them in the file, and
+ * writing the queue first would stop the writer from draining the rings
+ * for as long as a burst's backlog takes to format. When memory is short,
+ * the queue and then the text are written at once. */
+static void held_queue(tl_out *h) {
+    if (!h->len) return;
+    tl_spooled s = {.rec = {.ts = max_ns, .arg = h->len}, .what = SP_TEXT};
+    char *text = malloc(h->len);
+    if (text) {
+        memcpy(text, h->buf, h->len);
+        s.rec.site = (uintptr_t)text;
+    }
+    if (!text || tl__spool_push(&spool, &s) != 0) {
+        free(text);
+        tl_out *was = O;
+        O = file_out;
+        write_queued(SIZE_MAX);
+        tl__out_raw(file_out, h->buf, h->len);
+        O = was;
+    }
+    h->len = 0;
+}
+
+/* Where lines written from outside the model go (tl__tracks_out). */
+static void hold_begin(void) {
+    if (formatting || O == &held || !spool.count) return;
+    if (!held.buf) {
+        if (tl__out_init(&held, -1, file_out->cap) != 0) {
+            write_queued(SIZE_MAX); /* memory is short: the old way */
+            return;
+        }
+        held.keep = held_queue;
+    }
+    O = &held;
+}
+
+/* Queues what is held; the model writes to the file again. */
+static void hold_end(void) {
+    if (O != &held) return;
+    O = file_out;
+    held_queue(&held);
+}
+
+/* Queues a step; written at once when memory is short. */
+static void spool_add(uint32_t tid, uint8_t what, const tl_rec *e, uint64_t ns) {
+    hold_end();
+    tl_spooled s = {.rec = *e, .tid = tid, .what = what};
+    s.rec.ts = ns;
+    if (tl__spool_push(&spool, &s) == 0) return;
+    tl__tracks_catch_up(SIZE_MAX);
+    format_step(&s);
+}
+
+size_t tl__tracks_catch_up(size_t max) {
+    if (formatting) return 0;
+    hold_end();
+    return write_queued(max);
+}
+
 size_t tl__tracks_pending(uint64_t *oldest_ns) {
+    hold_end();
     const tl_spooled *s = tl__spool_front(&spool);
     if (oldest_ns) *oldest_ns = s ? s->rec.ts : 0;
     return spool.count;
@@ -1218,14 +1278,17 @@ static void reset_model(void) {
     free(texts);
     texts = NULL, ntexts = captexts = 0;
     hold_seq = flow_seq = last_sync_ns = max_ns = dropped_all = 0;
+    for (const tl_spooled *s; (s = tl__spool_front(&spool)) != NULL; tl__spool_pop(&spool))
+        if (s->what == SP_TEXT) free((char *)(uintptr_t)s->rec.site);
     tl__spool_free(&spool);
+    held.len = 0;
     formatting = 0;
     tl__tracks_hl_reset();
 }
 
 void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_name) {
     reset_model();
-    O = out;
+    O = file_out = out;
     pidlen = tl__fmt_u64(pidstr, pid);
     pidstr[pidlen] = 0;
     tl__out_lit(O, "[\n");
@@ -1265,14 +1328,14 @@ void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dropped) {
 /* ---- for the findings ---------------------------------------------------------- */
 
 void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns) {
-    tl__tracks_catch_up(SIZE_MAX);
+    hold_begin();
     see(tid);
     line_begin(ph, tid, ns);
 }
 
 void tl__tracks_line_end(void) { line_end(); }
 tl_out *tl__tracks_out(void) {
-    tl__tracks_catch_up(SIZE_MAX);
+    hold_begin();
     return O;
 }
 uint64_t tl__tracks_flow_id(void) { return ++flow_seq; }

@@ -21,7 +21,7 @@ TL_INTERNAL void tl__tracks_open(tl_out *out, uint64_t pid, const char *process_
 TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
 /* Takes the next event and returns its time in ns as drawn (clamped into
  * the order). What it draws is queued (tl_spool.h): it is written by
- * tl__tracks_catch_up, or at once by any call below that writes. */
+ * tl__tracks_catch_up, or by a cut or the end, which write the queue first. */
 TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e);
 /* Writes up to max queued steps; returns how many it wrote. */
 TL_INTERNAL size_t tl__tracks_catch_up(size_t max);
@@ -43,8 +43,9 @@ TL_INTERNAL void tl__tracks_close(uint64_t now_ns, uint64_t events, uint64_t dro
 
 /* ---- for the findings' events (tl_finding.c) ---- */
 
-/* These two write whatever is queued first, so a finding follows the
- * events that led to it. */
+/* While steps are queued, what is written through these two is queued
+ * behind them as text (until the next tracks call), so a finding follows
+ * the events that led to it without the backlog being written first. */
 /* {"ph":"<ph>","pid":P,"tid":T,"ts":TS — the caller goes on with
  * ,"key":value pairs and ends with tl__tracks_line_end(). */
 TL_INTERNAL void tl__tracks_line_begin(char ph, uint32_t tid, uint64_t ns);

@@ -261,7 +261,7 @@ static void cut_open_slices(uint64_t cut_ns) {
  * drains, orders and runs the detectors, and leaves the writing until the
  * program quiets down, so a burst is not slowed by it; the file then trails
  * the program by at most THREADLENS_LAG_MS or SPOOL_MAX steps. A finding
- * writes everything before it at once (tl_tracks.h). Returns 1 when steps
+ * is queued behind them (tl_tracks.h). Returns 1 when steps
  * are left that should be written before the writer sleeps. */
 static int pace(uint64_t n, int all) {
     uint64_t oldest;

@@ -119,8 +119,8 @@ static void names_should_be_escaped(void) {
     unlink(path);
 }
 
-/* Events are queued and written later, in order; anything that writes
- * (a finding's line, a cut, the end) writes the queue first. */
+/* Events are queued and written later, in order; a finding's lines are
+ * queued behind them, and a cut or the end writes the queue first. */
 static void events_should_wait_in_order_until_written(void) {
     open_trace();
     size_t opened = out.len;
@@ -139,11 +139,23 @@ static void events_should_wait_in_order_until_written(void) {
     tl_out *o = tl__tracks_out();
     tl__out_lit(o, ",\"s\":\"t\",\"name\":\"finding\"");
     tl__tracks_line_end();
-    CHECK(tl__tracks_pending(NULL) == 0);
+    size_t written = out.len;
+    ev(1, TL_EV_MARK, 0, (uintptr_t)"fourth", 0);
+    CHECK(out.len == written); /* the finding did not write the backlog */
+    CHECK(tl__tracks_pending(NULL) == 4);
+    CHECK(tl__tracks_catch_up(SIZE_MAX) == 4);
     out.buf[out.len] = 0;
     const char *third = strstr(out.buf + opened, "\"third\"");
     const char *finding = strstr(out.buf + opened, "\"finding\"");
-    CHECK(third && finding && third < finding);
+    const char *fourth = strstr(out.buf + opened, "\"fourth\"");
+    CHECK(third && finding && fourth && third < finding && finding < fourth);
+    /* With nothing queued a finding is written at once. */
+    tl__tracks_line_begin('i', 1, now_ns);
+    tl__out_lit(tl__tracks_out(), ",\"s\":\"t\",\"name\":\"direct\"");
+    tl__tracks_line_end();
+    CHECK(tl__tracks_pending(NULL) == 0);
+    out.buf[out.len] = 0;
+    CHECK(strstr(out.buf + opened, "\"direct\"") != NULL);
     ev(1, TL_EV_MARK, 0, (uintptr_t)"last", 0);
     CHECK(tl__tracks_pending(NULL) == 1);
     tc_trace *t = close_and_load();
