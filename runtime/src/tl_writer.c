@@ -17,11 +17,13 @@
  * Only this thread touches tl_tracks and the output buffer, until it has
  * stopped.
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,9 @@ static struct {
     _Atomic uint64_t flush_req, flush_ack;
     _Atomic uint64_t st_events, st_dropped, st_bytes;
     uint64_t next_seq, gap_since;
+    uint64_t last_cut_ns;       /* the previous cycle's cut: pace() measures the rate */
+    uint64_t last_prog_cpu;     /* CPU time of the program's threads then */
+    uint32_t ncpu;              /* cores the process may run on */
     uint32_t known;             /* threads 1..known are in the active list or retired */
     active *act;
     uint32_t nact, capact;
@@ -256,14 +261,32 @@ static void cut_open_slices(uint64_t cut_ns) {
             tl__tracks_cut(W.act[i].id, cut_ns, min_age);
 }
 
+static uint64_t cpu_ns(clockid_t c) {
+    struct timespec ts;
+    if (clock_gettime(c, &ts) != 0) return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Whether the program's own threads (the process less this one) left a
+ * whole core idle over the last dt ns: writing there slows nobody. */
+static int core_to_spare(uint64_t dt) {
+    uint64_t proc = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), self = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t prog = proc > self ? proc - self : 0;
+    uint64_t used = prog > W.last_prog_cpu ? prog - W.last_prog_cpu : 0;
+    W.last_prog_cpu = prog;
+    return W.ncpu > 1 && dt > 0 && used < (uint64_t)(W.ncpu - 1) * dt;
+}
+
 /* Writing the JSON is most of the writer's work. While the program records
- * fast (n: a quarter of a ring or more since the last drain) the writer only
- * drains, orders and runs the detectors, and leaves the writing until the
- * program quiets down, so a burst is not slowed by it; the file then trails
- * the program by at most THREADLENS_LAG_MS or SPOOL_MAX steps. A finding
- * is queued behind them (tl_tracks.h). Returns 1 when steps
- * are left that should be written before the writer sleeps. */
-static int pace(uint64_t n, int all) {
+ * fast (n events in the dt ns since the last drain: a quarter of a ring per
+ * flush interval or more, the rate at which a thread wakes the writer) and
+ * keeps the cores busy, the writer only drains, orders and runs the
+ * detectors, and leaves the writing until the program quiets down, so a
+ * burst is not slowed by it; the file then trails the program by at most
+ * THREADLENS_LAG_MS or SPOOL_MAX steps. A finding is queued behind them
+ * (tl_tracks.h). Returns 1 when steps are left that should be written
+ * before the writer sleeps. */
+static int pace(uint64_t n, uint64_t dt, int spare, int all) {
     uint64_t oldest;
     size_t pend = tl__tracks_pending(&oldest);
     if (!pend) return 0;
@@ -272,10 +295,13 @@ static int pace(uint64_t n, int all) {
         return 0;
     }
     uint64_t now = tl__clock_to_ns(tl__now());
-    int quiet = n < tl__g.opt.buffer_events / 4;
+    /* A rate, not a count per drain: a drain right after a chunk of
+     * writing finds few events even in the middle of a burst. */
+    int quiet = n == 0 || (unsigned __int128)n * tl__g.opt.flush_ms * 1000000u <
+                (unsigned __int128)(tl__g.opt.buffer_events / 4) * dt;
     int late = pend > SPOOL_MAX ||
                (now > oldest && now - oldest >= (uint64_t)tl__g.opt.lag_ms * 1000000u);
-    if (!quiet && !late) return 0;
+    if (!quiet && !spare && !late) return 0;
     tl__tracks_catch_up(CATCH_UP_STEP + (pend > SPOOL_MAX ? pend - SPOOL_MAX : 0));
     return tl__tracks_pending(NULL) != 0;
 }
@@ -288,6 +314,10 @@ static int cycle(int final, int all) {
      * stamped earlier but published later is clamped to the cut by the
      * per-thread clamp in tl_tracks). */
     uint64_t cut_ticks = tl__now();
+    uint64_t cut_ns = tl__clock_to_ns(cut_ticks);
+    uint64_t dt = cut_ns > W.last_cut_ns ? cut_ns - W.last_cut_ns : 0;
+    W.last_cut_ns = cut_ns;
+    int spare = core_to_spare(dt); /* every cycle: each measure spans one dt */
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
     uint64_t n = merge(final);
@@ -296,11 +326,11 @@ static int cycle(int final, int all) {
         int caught_up = 1;
         for (uint32_t i = 0; i < W.nact; i++)
             if (W.act[i].pos != W.act[i].avail || staged(&W.act[i])) caught_up = 0;
-        if (caught_up) tl__detect_tick(tl__clock_to_ns(cut_ticks));
+        if (caught_up) tl__detect_tick(cut_ns);
     }
     settle();
-    int more = pace(n, final || all);
-    if (!final && !tl__tracks_pending(NULL)) cut_open_slices(tl__clock_to_ns(cut_ticks));
+    int more = pace(n, dt, spare, final || all);
+    if (!final && !tl__tracks_pending(NULL)) cut_open_slices(cut_ns);
     tl__out_flush(&W.out);
     atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
     atomic_store_explicit(&W.st_bytes, W.out.bytes, memory_order_relaxed);
@@ -398,6 +428,9 @@ int tl__writer_start(const char *path) {
     tl__racereport_reset();
     tl__out_flush(&W.out);
     W.next_seq = 1;
+    W.last_cut_ns = W.last_prog_cpu = 0;
+    cpu_set_t cpus;
+    W.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? (uint32_t)CPU_COUNT(&cpus) : 1;
 
     /* The writer takes no signals: the program's handlers run on its own
      * threads, and a fatal signal is handled where it happened. */

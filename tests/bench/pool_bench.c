@@ -14,7 +14,8 @@
  * the end, unless set; THREADLENS_ENABLE=0 measures the pool without its
  * trace). While a program records fast the writer leaves the JSON for
  * later (THREADLENS_LAG_MS), so the tl_flush after each traced run, which
- * writes it, is timed too and printed beside the result. Two patterns,
+ * writes it, is timed too and printed beside the result, and so is the
+ * CPU time of all threads during the throughput runs. Two patterns,
  * each alternated pool by pool,
  * REPS times after a warm-up, medians printed:
  *   throughput  submit TASKS tasks, then wait for each in order;
@@ -35,11 +36,16 @@
 
 #define MAX_REPS 101
 
-static double now_ns(void) {
+static double clock_ns(clockid_t c) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(c, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
+
+static double now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+
+/* CPU time of all of the process's threads, the writer's included. */
+static double cpu_ns(void) { return clock_ns(CLOCK_PROCESS_CPUTIME_ID); }
 
 static void die(const char *what) {
     fprintf(stderr, "pool_bench: %s: %s\n", what, strerror(errno));
@@ -313,13 +319,18 @@ int main(int argc, char **argv) {
     unsigned long long total0, steal0, total1, steal1;
     cpu_jiffies(&total0, &steal0);
     double pt[MAX_REPS], tt[MAX_REPS], pl[MAX_REPS], tlat[MAX_REPS], tcu[MAX_REPS], lcu[MAX_REPS];
+    double pcpu[MAX_REPS], tcpu[MAX_REPS]; /* CPU per task, throughput pattern */
     /* tl_flush after each tl_pool run: the writer's backlog of that run is
      * not left to slow the hand-written pool's next one. The writer writes
      * a fast burst's trace once the burst is over; that time is measured on
      * its own and shown with the result. */
     for (long r = 0; r < reps; r++) {
+        double c0 = cpu_ns();
         pt[r] = plain_throughput(bp, bt, tasks);
+        double c1 = cpu_ns();
         tt[r] = tl_throughput(tp, tf, tasks);
+        double c2 = cpu_ns();
+        pcpu[r] = (c1 - c0) / (double)tasks, tcpu[r] = (c2 - c1) / (double)tasks;
         tcu[r] = flush_ns(tasks);
         pl[r] = plain_latency(bp, trips);
         tlat[r] = tl_latency(tp, trips);
@@ -341,6 +352,12 @@ int main(int argc, char **argv) {
                mt, (median(tt, (int)reps) + mt) / median(pt, (int)reps), ml,
                (median(tlat, (int)reps) + ml) / median(pl, (int)reps));
     }
+    /* With a core to spare the writer works beside the program; with none
+     * (other guests taking the CPU) the wall-time ratio tends to this one. */
+    double mpc = median(pcpu, (int)reps), mtc = median(tcpu, (int)reps);
+    printf("\nCPU time per task while the throughput runs run (all threads, the writer's included): "
+           "hand-written %.0f ns, tl_pool %.0f ns (%.2fx)\n",
+           mpc, mtc, mtc / mpc);
 
     if (total1 > total0)
         printf("\nsteal: %.0f%% of the CPU time during the runs went to other guests of the "
