@@ -46,9 +46,26 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/* Digits in v (v > 0): log2 * log10(2) guesses, one comparison corrects. */
+static size_t digits10(uint64_t v) {
+    static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                       10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                       100000000000ull, 1000000000000ull, 10000000000000ull,
+                                       100000000000000ull, 1000000000000000ull,
+                                       10000000000000000ull, 100000000000000000ull,
+                                       1000000000000000000ull, 10000000000000000000ull};
+    size_t t = ((size_t)(64 - __builtin_clzll(v)) * 1233) >> 12;
+    return t + (v >= pow10[t]);
+}
+
+/* Written in place from the last digit back: no copy of a variable length. */
 size_t tl__fmt_u64(char *buf, uint64_t v) {
-    char tmp[20];
-    char *p = tmp + sizeof tmp;
+    if (v < 10) {
+        buf[0] = (char)('0' + v);
+        return 1;
+    }
+    size_t n = digits10(v);
+    char *p = buf + n;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -61,8 +78,6 @@ size_t tl__fmt_u64(char *buf, uint64_t v) {
     } else {
         *--p = (char)('0' + v);
     }
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    memcpy(buf, p, n);
     return n;
 }
 

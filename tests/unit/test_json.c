@@ -1,5 +1,6 @@
 /* Unit tests for tl_json.c: escaping, numbers, timestamps. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -42,6 +43,15 @@ static void u64_should_print_every_digit(void) {
     CHECK_STR(u64(0), "0");
     CHECK_STR(u64(42), "42");
     CHECK_STR(u64(18446744073709551615ull), "18446744073709551615");
+    /* Each length's first and last value: the digit count is computed first. */
+    char want[24];
+    for (uint64_t p = 1, i = 0; i < 19; i++, p *= 10) {
+        snprintf(want, sizeof want, "%llu", (unsigned long long)p);
+        CHECK_STR(u64(p), want);
+        snprintf(want, sizeof want, "%llu", (unsigned long long)(p * 10 - 1));
+        CHECK_STR(u64(p * 10 - 1), want);
+    }
+    CHECK_STR(u64(10000000000000000000ull), "10000000000000000000");
 }
 
 static void double_should_stay_valid_json(void) {
