@@ -382,7 +382,7 @@ int main(int argc, char **argv) {
     /* With a core to spare the writer works beside the program; with none
      * (other guests taking the CPU) the wall-time ratio tends to this one. */
     double mpc = median(pcpu, (int)reps), mtc = median(tcpu, (int)reps);
-    printf("\nCPU time per task while the throughput runs run (all threads, the writer's included): "
+    printf("\nCPU time per task during the throughput runs (all threads, the writer's included): "
            "hand-written %.0f ns, tl_pool %.0f ns (%.2fx)\n",
            mpc, mtc, mtc / mpc);
 
