@@ -25,7 +25,9 @@ TL_INTERNAL void tl__tracks_reserve(uint32_t max_tid, uint32_t max_obj);
 TL_INTERNAL uint64_t tl__tracks_event(uint32_t tid, const tl_rec *e);
 /* Writes up to max queued steps; returns how many it wrote. */
 TL_INTERNAL size_t tl__tracks_catch_up(size_t max);
-/* Steps queued, and the time of the oldest (0 when none). */
+/* Steps queued, and the time of the oldest (0 when none). Lines a finding
+ * left held are queued first, so they count and the writer does not sleep
+ * on them. */
 TL_INTERNAL size_t tl__tracks_pending(uint64_t *oldest_ns);
 /* The thread's record ended and is drained: if its THREAD_END was lost,
  * its track ends at its last event. */
