@@ -43,6 +43,7 @@
 #define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
 #define CATCH_UP_STEP 4096u         /* steps written between two drains (about 2 ms) */
 #define SPOOL_MAX (1u << 20)        /* steps queued (48 MiB) before writing is forced */
+#define SPARE_WINDOW_NS 50000000u   /* 50 ms: a dozen scheduler ticks */
 
 typedef struct active {
     tl_thread_rec *rec;
@@ -73,7 +74,10 @@ static struct {
     _Atomic uint64_t st_events, st_dropped, st_bytes;
     uint64_t next_seq, gap_since;
     uint64_t last_cut_ns;       /* the previous cycle's cut: pace() measures the rate */
-    uint64_t last_prog_cpu;     /* CPU time of the program's threads then */
+    uint64_t write_cpu;         /* this thread's CPU time spent writing a backlog */
+    uint64_t spare_at;          /* when core_to_spare last measured (trace ns) */
+    uint64_t last_prog_cpu;     /* the process's CPU time less write_cpu then */
+    int spare;                  /* what it found */
     uint32_t ncpu;              /* cores the process may run on */
     uint32_t known;             /* threads 1..known are in the active list or retired */
     active *act;
@@ -267,14 +271,22 @@ static uint64_t cpu_ns(clockid_t c) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Whether the program's own threads (the process less this one) left a
- * whole core idle over the last dt ns: writing there slows nobody. */
-static int core_to_spare(uint64_t dt) {
-    uint64_t proc = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), self = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    uint64_t prog = proc > self ? proc - self : 0;
+/* Whether the program's threads and the writer's draining left a whole
+ * core idle over the last SPARE_WINDOW_NS or more: writing there slows
+ * nobody. The writer's own writing is not counted, or a chunk written on
+ * an idle core would hide that core from the next measure. The window is
+ * long because the kernel adds a running thread's time to the process
+ * clock only at its scheduler tick: over a cycle of a few ms, a busy
+ * program could look idle. */
+static int core_to_spare(uint64_t now_ns) {
+    if (now_ns - W.spare_at < SPARE_WINDOW_NS) return W.spare;
+    uint64_t proc = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t prog = proc > W.write_cpu ? proc - W.write_cpu : 0;
     uint64_t used = prog > W.last_prog_cpu ? prog - W.last_prog_cpu : 0;
+    W.spare = W.ncpu > 1 && used < (uint64_t)(W.ncpu - 1) * (now_ns - W.spare_at);
     W.last_prog_cpu = prog;
-    return W.ncpu > 1 && dt > 0 && used < (uint64_t)(W.ncpu - 1) * dt;
+    W.spare_at = now_ns;
+    return W.spare;
 }
 
 /* Writing the JSON is most of the writer's work. While the program records
@@ -290,10 +302,6 @@ static int pace(uint64_t n, uint64_t dt, int spare, int all) {
     uint64_t oldest;
     size_t pend = tl__tracks_pending(&oldest);
     if (!pend) return 0;
-    if (all) {
-        tl__tracks_catch_up(SIZE_MAX);
-        return 0;
-    }
     uint64_t now = tl__clock_to_ns(tl__now());
     /* A rate, not a count per drain: a drain right after a chunk of
      * writing finds few events even in the middle of a burst. */
@@ -301,9 +309,11 @@ static int pace(uint64_t n, uint64_t dt, int spare, int all) {
                 (unsigned __int128)(tl__g.opt.buffer_events / 4) * dt;
     int late = pend > SPOOL_MAX ||
                (now > oldest && now - oldest >= (uint64_t)tl__g.opt.lag_ms * 1000000u);
-    if (!quiet && !spare && !late) return 0;
-    tl__tracks_catch_up(CATCH_UP_STEP + (pend > SPOOL_MAX ? pend - SPOOL_MAX : 0));
-    return tl__tracks_pending(NULL) != 0;
+    if (!all && !quiet && !spare && !late) return 0;
+    uint64_t t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    tl__tracks_catch_up(all ? SIZE_MAX : CATCH_UP_STEP + (pend > SPOOL_MAX ? pend - SPOOL_MAX : 0));
+    W.write_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+    return !all && tl__tracks_pending(NULL) != 0;
 }
 
 /* all: write everything processed (the end, or a flush request). */
@@ -317,7 +327,7 @@ static int cycle(int final, int all) {
     uint64_t cut_ns = tl__clock_to_ns(cut_ticks);
     uint64_t dt = cut_ns > W.last_cut_ns ? cut_ns - W.last_cut_ns : 0;
     W.last_cut_ns = cut_ns;
-    int spare = core_to_spare(dt); /* every cycle: each measure spans one dt */
+    int spare = core_to_spare(cut_ns);
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
     uint64_t n = merge(final);
@@ -428,7 +438,8 @@ int tl__writer_start(const char *path) {
     tl__racereport_reset();
     tl__out_flush(&W.out);
     W.next_seq = 1;
-    W.last_cut_ns = W.last_prog_cpu = 0;
+    W.last_cut_ns = W.last_prog_cpu = W.write_cpu = W.spare_at = 0;
+    W.spare = 0;
     cpu_set_t cpus;
     W.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? (uint32_t)CPU_COUNT(&cpus) : 1;
 
