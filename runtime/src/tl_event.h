@@ -136,6 +136,12 @@
     X(TASK_FAIL, 0)                                                        \
     /* the task returned. obj; arg: serial; aux: 1 when it failed. */       \
     X(TASK_END, 1)                                                         \
+    /* TASK_END of a task that succeeded, then TASK_BEGIN of the next, at    \
+       once: the worker took it without letting the pool's lock go (one     \
+       event less per task while work is queued). obj; arg:                 \
+       TL_QARG(serial, queued) of the task begun; site: the serial that     \
+       ended. */                                                            \
+    X(TASK_NEXT, 1)                                                        \
     /* a queued task was cancelled. obj; arg: TL_QARG(serial, queued). */   \
     X(TASK_CANCEL, 1)                                                      \
     /* about to block for a task's result. obj; arg: serial; flags:         \

@@ -8,10 +8,11 @@
  * which loses such exceptions, is what this file exists to avoid.
  *
  * Tasks are numbered per pool in submission order. The events name a task
- * by that number (TASK_SUBMIT, TASK_BEGIN, TASK_END, FUTURE_*), and the
- * writer matches them to draw the task's slice, its queue wait and the
- * arrows submit → start and end → the wait that got the result. Those are
- * also the race detector's edges, keyed by the future's address.
+ * by that number (TASK_SUBMIT, TASK_BEGIN, TASK_END or TASK_NEXT,
+ * FUTURE_*), and the writer matches them to draw the task's slice, its
+ * queue wait and the arrows submit → start and end → the wait that got the
+ * result. Those are also the race detector's edges, keyed by the future's
+ * address.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -141,23 +142,30 @@ static void say_label(const tl_pool *p, const char *lab, tl_task_fn fn, uint64_t
 
 /* ---- workers ----------------------------------------------------------------- */
 
+/* The next task in the queue, cancelled ones skipped; NULL when it is
+ * empty (pool lock held). */
+static tl_future *take(tl_pool *p) {
+    while (p->qhead) {
+        tl_future *f = p->qhead;
+        p->qhead = f->qnext;
+        if (!p->qhead) p->qtail = NULL;
+        f->in_queue = 0;
+        if (state(f) == TL_FUTURE_CANCELLED) { /* tl_future_cancel left it here */
+            maybe_free(f);
+            continue;
+        }
+        p->queued--;
+        return f;
+    }
+    return NULL;
+}
+
 /* The next task to run, waiting for one; NULL when the pool stops and the
  * queue is empty (pool lock held). */
 static tl_future *next_task(tl_pool *p) {
     for (;;) {
-        while (p->qhead) {
-            tl_future *f = p->qhead;
-            p->qhead = f->qnext;
-            if (!p->qhead) p->qtail = NULL;
-            f->in_queue = 0;
-            if (state(f) == TL_FUTURE_CANCELLED) { /* tl_future_cancel left it here */
-                maybe_free(f);
-                continue;
-            }
-            p->queued--;
-            return f;
-        }
-        if (p->stopping) return NULL;
+        tl_future *f = take(p);
+        if (f || p->stopping) return f;
         p->idle++;
         tl__hl_record(TL_EV_POOL_IDLE, p->id, 0, 0, 0, NULL);
         while (!p->qhead && !p->stopping) tl__hl_wait(&p->c[C_WORK], &p->mu, TL_HL_FOREVER);
@@ -165,31 +173,46 @@ static tl_future *next_task(tl_pool *p) {
     }
 }
 
-/* Runs f without the lock (pool lock held on entry and exit). A task that
- * called tl_task_fail failed, whatever it returned. */
-static void run(tl_pool *p, tl_future *f) {
+static void start(tl_future *f) {
     set_state(f, TL_FUTURE_RUNNING);
     tl__hb_acquire((uintptr_t)f);
-    tl__hl_record(TL_EV_TASK_BEGIN, p->id, TL_QARG(f->serial, p->queued), 0, 0, NULL);
-    tl__unlock(&p->mu);
-    tl_future *outer = current_task;
-    current_task = f;
-    void *result = NULL;
-    int st = f->fn(f->arg, &result);
-    current_task = outer;
-    tl__lock(&p->mu);
-    if (f->error && st == 0) st = -1;
-    f->status = st;
-    f->result = result;
-    if (st)
-        tl__hl_record_val(TL_EV_TASK_FAIL, p->id, (uintptr_t)f->error, (uint64_t)(int64_t)st, 0, 0);
-    tl__hb_release((uintptr_t)f);
-    set_state(f, st ? TL_FUTURE_FAILED : TL_FUTURE_DONE);
-    tl__hl_record(TL_EV_TASK_END, p->id, f->serial, st != 0, 0, NULL);
-    if (f->waiters) tl__hl_broadcast(&p->c[C_DONE]);
-    if (f->released) {
-        unobserved(p, f, TL_UNOBS_RELEASE, NULL);
-        maybe_free(f);
+}
+
+/* Runs f, which start() began, without the lock (pool lock held on entry
+ * and exit), and then the next queued task, and so on; returns when the
+ * queue is empty. A task that called tl_task_fail failed, whatever it
+ * returned. A task that succeeded while another waits in the queue ends
+ * and hands over in one event (TASK_NEXT), the common case of a busy pool. */
+static void run(tl_pool *p, tl_future *f) {
+    while (f) {
+        tl__unlock(&p->mu);
+        tl_future *outer = current_task;
+        current_task = f;
+        void *result = NULL;
+        int st = f->fn(f->arg, &result);
+        current_task = outer;
+        tl__lock(&p->mu);
+        if (f->error && st == 0) st = -1;
+        f->status = st;
+        f->result = result;
+        if (st)
+            tl__hl_record_val(TL_EV_TASK_FAIL, p->id, (uintptr_t)f->error, (uint64_t)(int64_t)st, 0, 0);
+        tl__hb_release((uintptr_t)f);
+        set_state(f, st ? TL_FUTURE_FAILED : TL_FUTURE_DONE);
+        tl_future *next = st ? NULL : take(p);
+        if (next) {
+            start(next);
+            tl__hl_record_val(TL_EV_TASK_NEXT, p->id, TL_QARG(next->serial, p->queued), 0,
+                              f->serial, 0);
+        } else {
+            tl__hl_record(TL_EV_TASK_END, p->id, f->serial, st != 0, 0, NULL);
+        }
+        if (f->waiters) tl__hl_broadcast(&p->c[C_DONE]);
+        if (f->released) {
+            unobserved(p, f, TL_UNOBS_RELEASE, NULL);
+            maybe_free(f);
+        }
+        f = next;
     }
 }
 
@@ -199,7 +222,11 @@ static void *worker_main(void *arg) {
     tl__lock(&p->mu);
     tl__hl_record(TL_EV_POOL_WORKER, p->id, w->index, 0, 0, NULL);
     tl_future *f;
-    while ((f = next_task(p)) != NULL) run(p, f);
+    while ((f = next_task(p)) != NULL) {
+        start(f);
+        tl__hl_record(TL_EV_TASK_BEGIN, p->id, TL_QARG(f->serial, p->queued), 0, 0, NULL);
+        run(p, f);
+    }
     tl__unlock(&p->mu);
     return NULL;
 }

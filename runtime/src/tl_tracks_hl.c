@@ -400,6 +400,14 @@ static void on_pool(uint32_t tid, uint64_t ns, const tl_rec *e) {
     case TL_EV_TASK_END:
         task_end(tid, ns, e);
         break;
+    case TL_EV_TASK_NEXT: {
+        tl_rec end = *e, begin = *e;
+        end.kind = TL_EV_TASK_END, end.arg = e->site, end.site = 0, end.aux = 0;
+        begin.kind = TL_EV_TASK_BEGIN, begin.site = 0;
+        task_end(tid, ns, &end);
+        task_begin(tid, ns, &begin);
+        break;
+    }
     case TL_EV_TASK_CANCEL: {
         tl__tk_ensure_running(tid, ns);
         htask *k = task_of(hobj_of(e->obj), TL_QARG_SERIAL(e->arg));

@@ -7,6 +7,8 @@
  *                       counters and flows
  *   unobserved          a task fails and nobody looks: reported at shutdown
  *   unobserved_release  the same, its future released without a look
+ *   handover            one worker, held while five tasks queue up, then
+ *                       running them back to back (TASK_NEXT)
  * Sleeps make some waits likely (a queue of tasks, an idle worker); the
  * checks do not depend on them.
  */
@@ -133,10 +135,45 @@ static int unobserved(int release) {
     return rc;
 }
 
+/* ---- handover --------------------------------------------------------------- */
+
+static int gate(void *arg, void **result) {
+    (void)result;
+    return tl_event_wait(arg);
+}
+
+/* The worker is busy in "gate" until every step is queued, so it ends each
+ * task with the next one waiting: each end and begin is one event. */
+static int handover(void) {
+    int bad = 0;
+    tl_pool *p = tl_pool_create(1, "solo");
+    tl_event *open = tl_event_create("open");
+    if (!p || !open) return 1;
+    tl_future *g = tl_pool_submit(p, gate, open, "gate");
+    tl_future *f[5];
+    char label[16];
+    for (int i = 0; i < 5; i++) {
+        snprintf(label, sizeof label, "step %d", i + 1);
+        f[i] = tl_pool_submit(p, job, (void *)(long)(i + 1), label);
+        bad |= f[i] == NULL;
+    }
+    tl_event_set(open);
+    bad |= g == NULL || tl_future_result(g, NULL) != 0;
+    for (int i = 0; i < 5 && !bad; i++) {
+        void *r = NULL;
+        bad |= tl_future_result(f[i], &r) != 0 || r != (void *)(long)(i + 1);
+    }
+    tl_pool_destroy(p);
+    tl_event_destroy(open);
+    if (bad) fprintf(stderr, "pool_prog handover: a call returned the wrong thing\n");
+    return bad;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "trace") == 0) return trace();
     if (argc == 2 && strcmp(argv[1], "unobserved") == 0) return unobserved(0);
     if (argc == 2 && strcmp(argv[1], "unobserved_release") == 0) return unobserved(1);
-    fprintf(stderr, "usage: pool_prog trace|unobserved|unobserved_release\n");
+    if (argc == 2 && strcmp(argv[1], "handover") == 0) return handover();
+    fprintf(stderr, "usage: pool_prog trace|unobserved|unobserved_release|handover\n");
     return 2;
 }

@@ -180,6 +180,35 @@ case_unobserved() {
 
 case_unobserved_release() { check_unobserved; }
 
+# Tasks run back to back on one worker: every one still has its slice, in
+# order and not overlapping, with its arrows, and the report counts them.
+case_handover() {
+    err_lacks "a call returned the wrong thing"
+    task_slices solo gate "step 1" "step 2" "step 3" "step 4" "step 5"
+    local n i
+    n=$(lines '"cat":"task"' '"ph":"X"' '"pool":"solo"' | wc -l)
+    [[ $n == 6 ]] || bad "$n complete task slices in solo, want 6"
+    for i in 1 2 3 4 5; do
+        flow_reaches "submit step $i" "\"cat\":\"task\".*\"name\":\"step $i\""
+        has "result flow of step $i" '"cat":"flow"' "\"name\":\"result of step $i\"" '"flow_out":true'
+    done
+    # Each slice begins where the one before it ended, or later.
+    local prev_end=0 ts dur name
+    while read -r ts dur name; do
+        [[ $(awk -v a="$ts" -v b="$prev_end" 'BEGIN { print (a + 0.0005 >= b) }') == 1 ]] ||
+            bad "task slice $name begins at $ts, before the one before it ended ($prev_end)"
+        prev_end=$(awk -v a="$ts" -v d="$dur" 'BEGIN { printf "%.3f", a + d }')
+    done < <(lines '"cat":"task"' '"ph":"X"' '"pool":"solo"' |
+        sed -n 's/.*"ts":\([0-9.]*\).*"dur":\([0-9.]*\).*"name":"\([^"]*\)".*/\1 \2 \3/p' | sort -n)
+    local v
+    for v in $(lines '"ph":"C"' '"name":"solo"' | sed -n 's/.*"busy":\([0-9]*\).*/\1/p'); do
+        ((v <= 1)) || bad "solo busy $v > 1 worker"
+    done
+    report
+    grep -q 'solo' "$TEXT" || bad "the report does not name the pool solo"
+    grep -qE '"tasks": *6[,}]' "$REPORT" || bad "report --json does not count 6 tasks in solo"
+}
+
 if ! declare -F "case_$CASE" >/dev/null; then
     echo "pool_trace_test.sh: no case '$CASE'" >&2
     exit 2
