@@ -78,6 +78,7 @@ static struct {
     uint64_t spare_at;          /* when core_to_spare last measured (trace ns) */
     uint64_t last_prog_cpu;     /* the process's CPU time less write_cpu then */
     int spare;                  /* what it found */
+    int in_burst;               /* the last cycle's drain was a burst */
     uint32_t ncpu;              /* cores the process may run on */
     uint32_t known;             /* threads 1..known are in the active list or retired */
     active *act;
@@ -278,35 +279,41 @@ static uint64_t cpu_ns(clockid_t c) {
  * long because the kernel adds a running thread's time to the process
  * clock only at its scheduler tick: over a cycle of a few ms, a busy
  * program could look idle. */
-static int core_to_spare(uint64_t now_ns) {
-    if (now_ns - W.spare_at < SPARE_WINDOW_NS) return W.spare;
+static int core_to_spare(uint64_t now_ns, int burst_begins) {
+    if (!burst_begins && now_ns - W.spare_at < SPARE_WINDOW_NS) return W.spare;
     uint64_t proc = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     uint64_t prog = proc > W.write_cpu ? proc - W.write_cpu : 0;
     uint64_t used = prog > W.last_prog_cpu ? prog - W.last_prog_cpu : 0;
-    W.spare = W.ncpu > 1 && used < (uint64_t)(W.ncpu - 1) * (now_ns - W.spare_at);
+    /* What a quiet spell left idle says nothing about the burst that ends
+     * it: that one is measured afresh, and written behind until then. */
+    W.spare = !burst_begins && W.ncpu > 1 &&
+              used < (uint64_t)(W.ncpu - 1) * (now_ns - W.spare_at);
     W.last_prog_cpu = prog;
     W.spare_at = now_ns;
     return W.spare;
 }
 
-/* Writing the JSON is most of the writer's work. While the program records
- * fast (n events in the dt ns since the last drain: a quarter of a ring per
- * flush interval or more, the rate at which a thread wakes the writer) and
+/* Whether n events in dt ns are a burst: a quarter of a ring per flush
+ * interval or more, the rate at which a thread wakes the writer. A rate,
+ * not a count per drain: a drain right after a chunk of writing finds few
+ * events even in the middle of a burst. */
+static int burst(uint64_t n, uint64_t dt) {
+    return n > 0 && (unsigned __int128)n * tl__g.opt.flush_ms * 1000000u >=
+                        (unsigned __int128)(tl__g.opt.buffer_events / 4) * dt;
+}
+
+/* Writing the JSON is most of the writer's work. During a burst that
  * keeps the cores busy, the writer only drains, orders and runs the
- * detectors, and leaves the writing until the program quiets down, so a
- * burst is not slowed by it; the file then trails the program by at most
- * THREADLENS_LAG_MS or SPOOL_MAX steps. A finding is queued behind them
- * (tl_tracks.h). Returns 1 when steps are left that should be written
- * before the writer sleeps. */
-static int pace(uint64_t n, uint64_t dt, int spare, int all) {
+ * detectors, and leaves the writing until the program quiets down or
+ * leaves a core idle, so a burst is not slowed by it; the file then trails
+ * the program by at most THREADLENS_LAG_MS or SPOOL_MAX steps. A finding
+ * is queued behind them (tl_tracks.h). Returns 1 when steps are left that
+ * should be written before the writer sleeps. */
+static int pace(int quiet, int spare, int all) {
     uint64_t oldest;
     size_t pend = tl__tracks_pending(&oldest);
     if (!pend) return 0;
     uint64_t now = tl__clock_to_ns(tl__now());
-    /* A rate, not a count per drain: a drain right after a chunk of
-     * writing finds few events even in the middle of a burst. */
-    int quiet = n == 0 || (unsigned __int128)n * tl__g.opt.flush_ms * 1000000u <
-                (unsigned __int128)(tl__g.opt.buffer_events / 4) * dt;
     int late = pend > SPOOL_MAX ||
                (now > oldest && now - oldest >= (uint64_t)tl__g.opt.lag_ms * 1000000u);
     if (!all && !quiet && !spare && !late) return 0;
@@ -327,7 +334,6 @@ static int cycle(int final, int all) {
     uint64_t cut_ns = tl__clock_to_ns(cut_ticks);
     uint64_t dt = cut_ns > W.last_cut_ns ? cut_ns - W.last_cut_ns : 0;
     W.last_cut_ns = cut_ns;
-    int spare = core_to_spare(cut_ns);
     for (uint32_t i = 0; i < W.nact; i++)
         W.act[i].avail = atomic_load_explicit(&W.act[i].rec->head, memory_order_acquire);
     uint64_t n = merge(final);
@@ -339,7 +345,10 @@ static int cycle(int final, int all) {
         if (caught_up) tl__detect_tick(cut_ns);
     }
     settle();
-    int more = pace(n, dt, spare, final || all);
+    int b = burst(n, dt);
+    int spare = core_to_spare(cut_ns, b && !W.in_burst);
+    W.in_burst = b;
+    int more = pace(!b, spare, final || all);
     if (!final && !tl__tracks_pending(NULL)) cut_open_slices(cut_ns);
     tl__out_flush(&W.out);
     atomic_fetch_add_explicit(&W.st_events, n, memory_order_relaxed);
@@ -439,7 +448,7 @@ int tl__writer_start(const char *path) {
     tl__out_flush(&W.out);
     W.next_seq = 1;
     W.last_cut_ns = W.last_prog_cpu = W.write_cpu = W.spare_at = 0;
-    W.spare = 0;
+    W.spare = W.in_burst = 0;
     cpu_set_t cpus;
     W.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? (uint32_t)CPU_COUNT(&cpus) : 1;
 
