@@ -22,8 +22,10 @@
  *   latency     submit one, wait for it, ROUND_TRIPS times.
  * The steal (CPU time the hypervisor gave other guests) is measured for
  * each throughput pair, and the pairs with little of it are summarized
- * apart. Defaults: 4 workers, 100000 tasks, 20000 round trips, 5
- * repetitions.
+ * apart. Defaults: 4 workers, 100000 tasks, 20000 round trips, 11
+ * repetitions: a run of either pool can take twice as long as the one
+ * before it (five threads on one mutex, on two cores), so few medians
+ * would say little.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -271,7 +273,7 @@ static long arg_long(const char *s, long min, long max) {
 }
 
 int main(int argc, char **argv) {
-    long workers = 4, tasks = 100000, trips = 20000, reps = 5;
+    long workers = 4, tasks = 100000, trips = 20000, reps = 11;
     int opt;
     while ((opt = getopt(argc, argv, "w:n:l:r:h")) != -1) {
         switch (opt) {
