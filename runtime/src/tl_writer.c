@@ -43,7 +43,7 @@
 #define FINISH_WAIT_NS 5000000000ull /* a stuck writer does not hang exit */
 #define CATCH_UP_STEP 4096u         /* steps written between two drains (about 2 ms) */
 #define SPOOL_MAX (1u << 20)        /* steps queued (48 MiB) before writing is forced */
-#define SPARE_WINDOW_NS 50000000u   /* 50 ms: a dozen scheduler ticks */
+#define SPARE_WINDOW_NS 50000000u   /* 50 ms: a dozen ticks of a 250 Hz scheduler */
 
 typedef struct active {
     tl_thread_rec *rec;
@@ -73,7 +73,7 @@ static struct {
     _Atomic uint64_t flush_req, flush_ack;
     _Atomic uint64_t st_events, st_dropped, st_bytes;
     uint64_t next_seq, gap_since;
-    uint64_t last_cut_ns;       /* the previous cycle's cut: pace() measures the rate */
+    uint64_t last_cut_ns;       /* the previous cycle's cut: burst() measures the rate */
     uint64_t write_cpu;         /* this thread's CPU time spent writing a backlog */
     uint64_t spare_at;          /* when core_to_spare last measured (trace ns) */
     uint64_t last_prog_cpu;     /* the process's CPU time less write_cpu then */
