@@ -47,6 +47,12 @@ has() {
     [[ -n $(lines "$@") ]] || bad "trace has no $what (lines matching: $*)"
 }
 tid_of() { sed -n 's/.*"tid":\([0-9]*\).*/\1/p'; }
+# ns_of US: a trace time in microseconds ("858.619", "0") as integer ns.
+ns_of() {
+    local frac=000
+    [[ $1 == *.* ]] && frac=${1#*.}000
+    echo $((10#${1%%.*} * 1000 + 10#${frac:0:3}))
+}
 # JSON string: the characters of a name as they appear inside quotes.
 q() { printf '"%s"' "$1"; }
 
@@ -192,12 +198,13 @@ case_handover() {
         flow_reaches "submit step $i" "\"cat\":\"task\".*\"name\":\"step $i\""
         has "result flow of step $i" '"cat":"flow"' "\"name\":\"result of step $i\"" '"flow_out":true'
     done
-    # Each slice begins where the one before it ended, or later.
+    # Each slice begins where the one before it ended, or later (times in
+    # ns; each was rounded to one, so their sum may overshoot by one).
     local prev_end=0 ts dur name
     while read -r ts dur name; do
-        [[ $(awk -v a="$ts" -v b="$prev_end" 'BEGIN { print (a + 0.0005 >= b) }') == 1 ]] ||
-            bad "task slice $name begins at $ts, before the one before it ended ($prev_end)"
-        prev_end=$(awk -v a="$ts" -v d="$dur" 'BEGIN { printf "%.3f", a + d }')
+        ts=$(ns_of "$ts") dur=$(ns_of "$dur")
+        ((ts + 1 >= prev_end)) || bad "task slice $name begins at $ts ns, before the one before it ended ($prev_end)"
+        prev_end=$((ts + dur))
     done < <(lines '"cat":"task"' '"ph":"X"' '"pool":"solo"' |
         sed -n 's/.*"ts":\([0-9.]*\).*"dur":\([0-9.]*\).*"name":"\([^"]*\)".*/\1 \2 \3/p' | sort -n)
     local v
