@@ -539,6 +539,7 @@ void tl__detect_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
     case TL_EV_Q_CLOSE: case TL_EV_POOL_WORKER: case TL_EV_TASK_LABEL: case TL_EV_TASK_SUBMIT:
     case TL_EV_TASK_BEGIN: case TL_EV_TASK_FAIL: case TL_EV_TASK_END: case TL_EV_TASK_NEXT:
     case TL_EV_TASK_CANCEL: case TL_EV_FUTURE_DONE: case TL_EV_POOL_SHUTDOWN: case TL_EV_TASK_UNOBSERVED:
+    case TL_EV_TASKS_FREED:
     case TL_EV_EVENT_SET: case TL_EV_EVENT_CLEAR: case TL_EV_EVENT_WAKE: case TL_EV_TIMER_START:
     case TL_EV_TIMER_FIRE: case TL_EV_TIMER_DONE: case TL_EV_TIMER_CANCEL:
         break;

@@ -156,6 +156,10 @@
        process exits, and nobody had looked at the failure. obj; arg:       \
        serial; aux: TL_UNOBS_*. */                                          \
     X(TASK_UNOBSERVED, 1)                                                  \
+    /* the last future of tasks c * TL_TASK_CHUNK .. (c + 1) *              \
+       TL_TASK_CHUNK - 1 was freed: no event names them again (the writer   \
+       lets their records go). obj; arg: c. */                              \
+    X(TASKS_FREED, 1)                                                      \
     /* ---- event (tl_flag.c) ---- obj: the event. */                       \
     X(EVENT_SET, 1)                                                        \
     X(EVENT_CLEAR, 1)                                                      \
@@ -212,6 +216,10 @@ static inline const char *tl__qop_wait_text(unsigned op) {
      ((uint64_t)((count) < 0xFFFFFFu ? (count) : 0xFFFFFFu) << 40))
 #define TL_QARG_SERIAL(arg) ((arg) & 0xFFFFFFFFFFull)
 #define TL_QARG_COUNT(arg) ((arg) >> 40)
+
+/* Pool tasks, by serial, in the groups TASKS_FREED names: a pool records
+ * one event per group, not one per future released. */
+#define TL_TASK_CHUNK 1024u
 
 /* Event flags. */
 enum {

@@ -54,6 +54,8 @@ struct tl_pool {
     worker *workers;
     unsigned nworkers, idle;
     uint64_t serial;
+    uint16_t *freed;           /* by serial / TL_TASK_CHUNK: futures freed */
+    size_t nfreed;
     int stopping, joining, stopped;
     uint32_t id;
 };
@@ -91,11 +93,30 @@ static void set_state(tl_future *f, tl_future_state s) {
 
 static int finished(const tl_future *f) { return state(f) >= TL_FUTURE_DONE; }
 
-/* Frees a future nobody can reach any more (pool lock held). */
+/* Makes room to count the frees of serial's group; on failure that
+ * group's records stay in the writer, nothing worse (pool lock held). */
+static void freed_room(tl_pool *p, uint64_t serial) {
+    size_t c = (size_t)(serial / TL_TASK_CHUNK), n = p->nfreed ? 2 * p->nfreed : 16;
+    if (c < p->nfreed) return;
+    while (n <= c) n *= 2;
+    uint16_t *g = realloc(p->freed, n * sizeof *g);
+    if (!g) return;
+    memset(g + p->nfreed, 0, (n - p->nfreed) * sizeof *g);
+    p->freed = g, p->nfreed = n;
+}
+
+/* Frees a future nobody can reach any more (pool lock held). The writer
+ * keeps a record per task for arrows to later looks at its result; once a
+ * whole group of futures is gone it is told, so a long-running pool does
+ * not grow its memory by the task. Serial 0 is never used. */
 static void maybe_free(tl_future *f) {
     if (!f->released || !finished(f) || f->in_queue) return;
+    tl_pool *p = f->pool;
     f->prev->next = f->next;
     f->next->prev = f->prev;
+    uint64_t c = f->serial / TL_TASK_CHUNK;
+    if (c < p->nfreed && ++p->freed[c] == TL_TASK_CHUNK - (c == 0))
+        tl__hl_record(TL_EV_TASKS_FREED, p->id, c, 0, 0, NULL);
     free(f);
 }
 
@@ -245,6 +266,7 @@ static void pool_free(tl_pool *p) {
         free(f);
     }
     tl__hl_fini(&p->mu, p->c, C_COUNT);
+    free(p->freed);
     free(p->workers);
     free(p);
 }
@@ -312,6 +334,7 @@ tl_future *tl_pool_submit_at(tl_pool *p, tl_task_fn fn, void *arg, const char *l
         return NULL;
     }
     f->serial = ++p->serial;
+    freed_room(p, f->serial);
     f->next = &p->all, f->prev = p->all.prev;
     p->all.prev->next = f, p->all.prev = f;
     f->in_queue = 1;

@@ -1126,7 +1126,7 @@ static void format_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
     case TL_EV_POOL_WORKER: case TL_EV_POOL_IDLE: case TL_EV_TASK_LABEL: case TL_EV_TASK_SUBMIT:
     case TL_EV_TASK_BEGIN: case TL_EV_TASK_FAIL: case TL_EV_TASK_END: case TL_EV_TASK_NEXT:
     case TL_EV_TASK_CANCEL: case TL_EV_FUTURE_WAIT: case TL_EV_FUTURE_DONE: case TL_EV_POOL_SHUTDOWN:
-    case TL_EV_TASK_UNOBSERVED:
+    case TL_EV_TASK_UNOBSERVED: case TL_EV_TASKS_FREED:
     case TL_EV_EVENT_SET: case TL_EV_EVENT_CLEAR: case TL_EV_EVENT_WAIT: case TL_EV_EVENT_WAKE:
     case TL_EV_TIMER_START: case TL_EV_TIMER_WAIT: case TL_EV_TIMER_FIRE: case TL_EV_TIMER_DONE:
     case TL_EV_TIMER_CANCEL:

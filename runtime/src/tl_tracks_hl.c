@@ -6,7 +6,8 @@
  * those hand-offs need to draw their arrows: a queue's unconsumed puts
  * (matched to gets by the item's serial number), every pool task's submit
  * and end (matched by the task's number, to the task slice and to each
- * look at its result), an event's last set, a timer's cancel. A task
+ * look at its result; kept until the pool says its future was freed,
+ * TASKS_FREED), an event's last set, a timer's cancel. A task
  * failure nobody looked at becomes a finding here, since this is where
  * its label, worker and message are known.
  */
@@ -429,6 +430,14 @@ static void on_pool(uint32_t tid, uint64_t ns, const tl_rec *e) {
     case TL_EV_FUTURE_DONE:
         future_done(tid, ns, e);
         break;
+    case TL_EV_TASKS_FREED: {
+        hobj *p = hobj_of(e->obj);
+        if (e->arg < p->ntasks_chunks) {
+            free(p->tasks[e->arg]);
+            p->tasks[e->arg] = NULL;
+        }
+        break;
+    }
     case TL_EV_POOL_SHUTDOWN:
         tl__tk_ensure_running(tid, ns);
         instant_begin(tid, ns, "pool", "shutdown ", tl__tk_obj_jname(e->obj), e);

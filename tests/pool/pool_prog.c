@@ -9,10 +9,15 @@
  *   unobserved_release  the same, its future released without a look
  *   handover            one worker, held while five tasks queue up, then
  *                       running them back to back (TASK_NEXT)
+ *   steady              rounds of tasks, each future released: prints how
+ *                       much the heap grew per task after the first round
+ *                       (the writer keeps a task's record only until its
+ *                       future is freed)
  * Sleeps make some waits likely (a queue of tasks, an idle worker); the
  * checks do not depend on them.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,11 +174,47 @@ static int handover(void) {
     return bad;
 }
 
+/* ---- steady ------------------------------------------------------------------ */
+
+/* Bytes malloc has handed out, in every arena (the writer's thread's too). */
+static size_t heap_in_use(void) { return mallinfo2().uordblks; }
+
+/* A long-running pool in miniature: each round submits ROUND tasks, looks
+ * at every result, releases every future and flushes the trace, so what the
+ * heap holds after a round is what the runtime keeps across rounds. */
+static int steady(void) {
+    enum { ROUNDS = 6, ROUND = 4096 };
+    static tl_future *f[ROUND];
+    tl_pool *p = tl_pool_create(2, "steady");
+    if (!p) return 1;
+    int bad = 0;
+    size_t first = 0;
+    for (int r = 0; r < ROUNDS && !bad; r++) {
+        for (int i = 0; i < ROUND && !bad; i++)
+            bad |= (f[i] = tl_pool_submit(p, brew, NULL, "tick")) == NULL;
+        for (int i = 0; i < ROUND && !bad; i++) {
+            bad |= tl_future_result(f[i], NULL) != 0;
+            tl_future_release(f[i]);
+        }
+        tl_flush();
+        if (r == 0) first = heap_in_use();
+    }
+    size_t last = heap_in_use();
+    if (bad) fprintf(stderr, "pool_prog steady: a call returned the wrong thing\n");
+    else if (first == 0) printf("heap growth: unknown (no mallinfo2 here)\n");
+    else
+        printf("heap growth: %ld bytes per task over %d tasks\n",
+               ((long)last - (long)first) / ((ROUNDS - 1) * ROUND), (ROUNDS - 1) * ROUND);
+    tl_pool_destroy(p);
+    return bad;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "trace") == 0) return trace();
     if (argc == 2 && strcmp(argv[1], "unobserved") == 0) return unobserved(0);
     if (argc == 2 && strcmp(argv[1], "unobserved_release") == 0) return unobserved(1);
     if (argc == 2 && strcmp(argv[1], "handover") == 0) return handover();
-    fprintf(stderr, "usage: pool_prog trace|unobserved|unobserved_release|handover\n");
+    if (argc == 2 && strcmp(argv[1], "steady") == 0) return steady();
+    fprintf(stderr, "usage: pool_prog trace|unobserved|unobserved_release|handover|steady\n");
     return 2;
 }

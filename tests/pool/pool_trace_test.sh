@@ -216,6 +216,23 @@ case_handover() {
     grep -qE '"tasks": *6[,}]' "$REPORT" || bad "report --json does not count 6 tasks in solo"
 }
 
+# A pool that runs for ever must not grow the writer's memory by the task:
+# its records go once their futures are freed (TASKS_FREED).
+case_steady() {
+    err_lacks "a call returned the wrong thing"
+    local n
+    n=$(lines '"cat":"task"' '"ph":"X"' '"pool":"steady"' | wc -l)
+    [[ $n == 24576 ]] || bad "$n complete task slices in steady, want 24576"
+    has "result flow of a tick" '"cat":"flow"' '"name":"result of tick"' '"flow_out":true'
+    if grep -q 'heap growth: unknown' "$OUT"; then
+        echo "heap check skipped: this malloc gives no mallinfo2"
+        return
+    fi
+    n=$(sed -n 's/^heap growth: \(-\{0,1\}[0-9]*\) bytes per task.*/\1/p' "$OUT")
+    [[ -n $n ]] || { bad "no heap growth printed"; return; }
+    ((n < 16)) || bad "the heap grew by $n bytes per task across rounds of released futures, want < 16"
+}
+
 if ! declare -F "case_$CASE" >/dev/null; then
     echo "pool_trace_test.sh: no case '$CASE'" >&2
     exit 2
