@@ -24,6 +24,7 @@
  *   flow_in. Every flow therefore has both ends.
  * - Counters: lock waiters, semaphore values, the program's own counters.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ typedef struct phase {
 typedef struct wthread {
     uint8_t seen, state, state_open;
     uint32_t wait_obj;
+    int gave_up;               /* the open wait ends in this error (wait_failed) */
     uint64_t last_ns, end_ns;
     char sname[ESC_NAME + 32]; /* escaped name of the open state slice */
     open_slice st;             /* the open state slice */
@@ -410,24 +412,38 @@ static void slice_xa(uint32_t tid, uint64_t end, const char *cat, const char *jn
     if (end > max_ns) max_ns = end;
 }
 
-static void slice_x(uint32_t tid, uint64_t end, const char *cat, const char *jname,
-                    const open_slice *o) {
-    slice_xa(tid, end, cat, jname, o, NULL);
-}
-
 static open_slice opening(uint64_t ns, const tl_rec *site_ev, uint64_t flow_in) {
     open_slice o = {ns, 0, flow_in, 0, 0};
     if (site_ev) o.site = site_ev->site, o.flags = site_ev->flags;
     return o;
 }
 
+/* args.outcome of a wait that gave up with err (wait_failed); NULL: an
+ * error said by its number. */
+static const char *outcome_text(int err) {
+    switch (err) {
+    case ETIMEDOUT: return "timed out";
+    case EPIPE: return "closed";
+    case EBUSY: return "busy";
+    case ECANCELED: return "cancelled";
+    default: return NULL;
+    }
+}
+
 /* An empty piece after a level opened says nothing (the level opened just
  * where the state changes, as a pool task does) and is left out. */
 static void state_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    if (t->state_open && (ns > t->st.start || t->st.cont != CONT_LEVEL))
-        slice_x(tid, ns, "state", t->sname, &t->st);
+    if (t->state_open && (ns > t->st.start || t->st.cont != CONT_LEVEL)) {
+        char x[64];
+        const char *why = outcome_text(t->gave_up);
+        x[0] = 0;
+        if (why) snprintf(x, sizeof x, "\"outcome\":\"%s\"", why);
+        else if (t->gave_up) snprintf(x, sizeof x, "\"outcome\":\"failed\",\"errno\":%d", t->gave_up);
+        slice_xa(tid, ns, "state", t->sname, &t->st, x);
+    }
     t->state_open = 0;
+    t->gave_up = 0;
 }
 
 /* The state slice goes on after a phase boundary or a cut, as a new piece. */
@@ -451,6 +467,16 @@ static void state_set(uint32_t tid, uint64_t ns, state_t st, const char *what, c
 
 static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *site_ev) {
     state_set(tid, ns, ST_RUNNING, "running", NULL, 0, flow_in, site_ev);
+}
+
+/* Ends a wait that gave up with err (ETIMEDOUT; EPIPE: the queue closed;
+ * EBUSY: a try join of a running thread; ECANCELED: the thread was
+ * cancelled in it; any other error): the thread runs on either way, so only the wait's
+ * slice can tell, in args.outcome. */
+static void wait_failed(uint32_t tid, uint64_t ns, int err, const tl_rec *site_ev) {
+    wthread *t = thr(tid);
+    if (t->state != ST_RUNNING && t->state != ST_ENDED) t->gave_up = err ? err : -1;
+    running(tid, ns, 0, site_ev);
 }
 
 /* A thread that records anything but a wait is running again (its wakeup
@@ -756,7 +782,7 @@ static void on_lock(uint32_t tid, uint64_t ns, const tl_rec *e) {
     }
     case TL_EV_LOCK_FAIL:
         if (was_waiting) waiters(tid, ns, o, -1);
-        running(tid, ns, 0, e);
+        wait_failed(tid, ns, (int)e->arg, e);
         break;
     case TL_EV_LOCK_RELEASE:
         ensure_running(tid, ns);
@@ -825,7 +851,8 @@ static void on_cond(uint32_t tid, uint64_t ns, const tl_rec *e) {
             flow = flow_source(t->woken_tid, t->woken_ns,
                                t->woken_kind == 2 ? "broadcast " : "signal ", c->jname, ns);
         t->woken_kind = 0;
-        running(tid, ns, flow, e);
+        if (e->aux) wait_failed(tid, ns, e->aux, e);
+        else running(tid, ns, flow, e);
         /* EPERM, EINVAL: the wait never gave the mutex up */
         if (tl__cond_relocked(e->aux)) lock_take(tid, ns, obj((uint32_t)e->arg), 0, e);
         break;
@@ -895,7 +922,7 @@ static void on_sem(uint32_t tid, uint64_t ns, const tl_rec *e) {
         break;
     }
     case TL_EV_SEM_FAIL:
-        running(tid, ns, 0, e);
+        wait_failed(tid, ns, (int)e->arg, e);
         break;
     case TL_EV_SEM_POST:
         ensure_running(tid, ns);
@@ -967,7 +994,8 @@ static void on_thread(uint32_t tid, uint64_t ns, const tl_rec *e) {
         uint64_t flow = 0;
         if (e->aux == 0 && target && x->state == ST_ENDED && target != tid)
             flow = flow_source(target, x->end_ns, "exit of ", x->jname, ns);
-        running(tid, ns, flow, e);
+        if (e->aux) wait_failed(tid, ns, e->aux, e);
+        else running(tid, ns, flow, e);
         break;
     }
     case TL_EV_THREAD_DETACH: {
@@ -1369,6 +1397,10 @@ void tl__tk_running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *s
 }
 
 void tl__tk_ensure_running(uint32_t tid, uint64_t ns) { ensure_running(tid, ns); }
+
+void tl__tk_wait_failed(uint32_t tid, uint64_t ns, int err, const tl_rec *site_ev) {
+    wait_failed(tid, ns, err, site_ev);
+}
 
 state_t tl__tk_state_of(uint32_t tid, uint32_t *wait_obj) {
     wthread *t = thr(tid);

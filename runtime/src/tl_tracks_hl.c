@@ -197,7 +197,10 @@ static void on_queue(uint32_t tid, uint64_t ns, const tl_rec *e) {
         tl__tk_counter(tid, ns, jq, "depth", (double)TL_QARG_COUNT(e->arg));
         break;
     }
-    case TL_EV_Q_FAIL: case TL_EV_Q_JOINED:
+    case TL_EV_Q_FAIL:
+        tl__tk_wait_failed(tid, ns, (int)e->arg, e);
+        break;
+    case TL_EV_Q_JOINED:
         tl__tk_running(tid, ns, 0, e);
         break;
     case TL_EV_Q_CLOSE:
@@ -341,7 +344,9 @@ static void future_done(uint32_t tid, uint64_t ns, const tl_rec *e) {
     uint64_t flow = 0;
     if (e->aux == 0 && k->state == TK_ENDED && k->worker != tid)
         flow = tl__tk_flow_source(k->worker, k->end_ns, "result of ", k->jlabel, ns);
-    if (waiting) {
+    if (waiting && e->aux) {
+        tl__tk_wait_failed(tid, ns, e->aux, e);
+    } else if (waiting) {
         tl__tk_running(tid, ns, flow, e);
     } else {
         tl__tk_ensure_running(tid, ns);
@@ -473,7 +478,8 @@ static void on_event(uint32_t tid, uint64_t ns, const tl_rec *e) {
         uint64_t flow = 0;
         if (e->aux == 0 && o->last.tid && o->last.tid != tid)
             flow = tl__tk_flow_source(o->last.tid, o->last.ns, "set ", je, ns);
-        tl__tk_running(tid, ns, flow, e);
+        if (e->aux) tl__tk_wait_failed(tid, ns, e->aux, e);
+        else tl__tk_running(tid, ns, flow, e);
         break;
     }
     }

@@ -31,6 +31,8 @@ TL_INTERNAL void tl__tk_state(uint32_t tid, uint64_t ns, state_t st, const char 
                               const char *jobj, uint32_t wait_obj, uint64_t flow_in,
                               const tl_rec *site_ev);
 TL_INTERNAL void tl__tk_running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *site_ev);
+/* Running again after a wait that gave up with err (args.outcome). */
+TL_INTERNAL void tl__tk_wait_failed(uint32_t tid, uint64_t ns, int err, const tl_rec *site_ev);
 TL_INTERNAL void tl__tk_ensure_running(uint32_t tid, uint64_t ns);
 /* tid's state and what it waits on. */
 TL_INTERNAL state_t tl__tk_state_of(uint32_t tid, uint32_t *wait_obj);

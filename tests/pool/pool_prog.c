@@ -4,7 +4,7 @@
  * `threadlens report` on it:
  *   trace               a pool, a queue, an event and two timers, every
  *                       failure looked at: the trace's task slices,
- *                       counters and flows
+ *                       counters and flows, and waits that time out
  *   unobserved          a task fails and nobody looks: reported at shutdown
  *   unobserved_release  the same, its future released without a look
  *   handover            one worker, held while five tasks queue up, then
@@ -60,6 +60,11 @@ static void *announce(void *arg) {
 
 static void ring(void *arg) { (void)arg; }
 
+static int gate(void *arg, void **result) {
+    (void)result;
+    return tl_event_wait(arg);
+}
+
 static int trace(void) {
     int bad = 0;
     tl_pool *crew = tl_pool_create(3, "crew");
@@ -101,6 +106,16 @@ static int trace(void) {
     bad |= tl_event_wait(ready) != 0;
     tl_thread_join(t, NULL);
 
+    /* Waits that give up: a task held on an event nobody sets yet. */
+    tl_event *hold = tl_event_create("hold");
+    tl_future *held = hold ? tl_pool_submit(crew, gate, hold, "held") : NULL;
+    if (!held) return 1;
+    bad |= tl_future_wait_timed(held, TL_MS(2)) != ETIMEDOUT;
+    bad |= tl_event_wait_timed(hold, TL_MS(2)) != ETIMEDOUT;
+    tl_event_set(hold);
+    bad |= tl_future_result(held, NULL) != 0;
+    tl_future_release(held);
+
     tl_timer *alarm = tl_timer_start(TL_MS(5), ring, NULL, "alarm");
     tl_timer *snooze = tl_timer_start(TL_SEC(600), ring, NULL, "snooze");
     if (!alarm || !snooze) return 1;
@@ -112,6 +127,7 @@ static int trace(void) {
     tl_pool_destroy(crew);
     tl_queue_destroy(jobs);
     tl_event_destroy(ready);
+    tl_event_destroy(hold);
     if (bad) fprintf(stderr, "pool_prog trace: a call returned the wrong thing\n");
     return bad;
 }
@@ -141,11 +157,6 @@ static int unobserved(int release) {
 }
 
 /* ---- handover --------------------------------------------------------------- */
-
-static int gate(void *arg, void **result) {
-    (void)result;
-    return tl_event_wait(arg);
-}
 
 /* The worker is busy in "gate" until every step is queued, so it ends each
  * task with the next one waiting: each end and begin is one event. */

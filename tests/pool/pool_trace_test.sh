@@ -151,6 +151,12 @@ case_trace() {
     has "timer slice" '"cat":"timer"' '"ph":"[XB]"' '"name":"alarm"'
     has "timer cancel instant" '"ph":"i"' '"name":"cancel snooze"' '"in_time":'
     has "timer thread" '"name":"thread_name"' '"name":"timer alarm"'
+    # Waits that gave up say so; the ones that got through do not.
+    has "timed-out wait for held" '"cat":"state"' '"name":"waiting for held"' '"outcome":"timed out"'
+    has "timed-out wait for hold" '"cat":"state"' '"name":"waiting for hold"' '"outcome":"timed out"'
+    has "wait for ready" '"cat":"state"' '"name":"waiting for ready"'
+    [[ -z $(lines '"cat":"state"' '"name":"waiting for ready"' '"outcome"') ]] ||
+        bad "the wait for ready, which got through, has an outcome"
 
     # The report: a pools section naming the pool and its tasks.
     report

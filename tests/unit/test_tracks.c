@@ -3,6 +3,7 @@
  * full ring or a misbehaving program produces, must give a trace that passes
  * every Perfetto rule (tracecheck) and says what happened.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,46 @@ static void events_should_wait_in_order_until_written(void) {
     unlink(path);
 }
 
+/* A wait that timed out, found its queue closed or failed ends like one
+ * that got through; only its slice's args.outcome tells them apart. */
+static void waits_that_give_up_should_say_how(void) {
+    open_trace();
+    ev(1, TL_EV_THREAD_START, 0, 0, 0);
+    ev(1, TL_EV_LOCK_WAIT, 7, 0, TL_MODE_WRITE);
+    ev(1, TL_EV_LOCK_FAIL, 7, ETIMEDOUT, TL_MODE_WRITE);
+    ev(1, TL_EV_SEM_WAIT, 8, 0, 0);
+    ev(1, TL_EV_SEM_FAIL, 8, EINTR, 0);
+    ev(1, TL_EV_Q_WAIT, 12, 0, TL_QOP_GET);
+    ev(1, TL_EV_Q_FAIL, 12, EPIPE, TL_QOP_GET);
+    ev(1, TL_EV_JOIN_BEGIN, 0, 2, 0);
+    ev(1, TL_EV_JOIN_END, 0, 2, EBUSY);
+    ev(1, TL_EV_LOCK_WAIT, 7, 0, TL_MODE_WRITE);
+    ev(1, TL_EV_LOCK_ACQUIRE, 7, 0, TL_MODE_WRITE);
+    ev(1, TL_EV_COND_WAIT, 9, 7, 0);
+    ev(1, TL_EV_COND_WAKE, 9, 7, ETIMEDOUT);
+    ev(1, TL_EV_LOCK_RELEASE, 7, 0, 0);
+    tc_trace *t = close_and_load();
+    const tc_slice *lock = t ? tc_slice_find(t, 0, 1, "waiting for unknown object", 0) : NULL;
+    const tc_slice *sem = t ? tc_slice_find(t, 0, 1, "waiting for unknown object", 1) : NULL;
+    const tc_slice *got = t ? tc_slice_find(t, 0, 1, "waiting for unknown object", 2) : NULL;
+    const tc_slice *q = t ? tc_slice_find(t, 0, 1, "waiting to get from unknown object", 0) : NULL;
+    const tc_slice *join = t ? tc_slice_find(t, 0, 1, "joining thread 2", 0) : NULL;
+    const tc_slice *cond = t ? tc_slice_find(t, 0, 1, "waiting on unknown object", 0) : NULL;
+    const cJSON *o;
+    CHECK(lock && (o = tc_slice_arg(lock, "outcome")) && strcmp(o->valuestring, "timed out") == 0);
+    CHECK(sem && (o = tc_slice_arg(sem, "outcome")) && strcmp(o->valuestring, "failed") == 0);
+    CHECK(sem && (o = tc_slice_arg(sem, "errno")) && o->valueint == EINTR);
+    CHECK(q && (o = tc_slice_arg(q, "outcome")) && strcmp(o->valuestring, "closed") == 0);
+    CHECK(join && (o = tc_slice_arg(join, "outcome")) && strcmp(o->valuestring, "busy") == 0);
+    CHECK(cond && (o = tc_slice_arg(cond, "outcome")) && strcmp(o->valuestring, "timed out") == 0);
+    CHECK(got && tc_slice_arg(got, "outcome") == NULL);
+    /* The running slice after a failed wait says nothing of it. */
+    const tc_slice *run = t ? tc_slice_find(t, 0, 1, "running", 1) : NULL;
+    CHECK(run && tc_slice_arg(run, "outcome") == NULL);
+    tc_free(t);
+    unlink(path);
+}
+
 int main(void) {
     tl__clock_init(TL_CLOCK_MONOTONIC);
     TEST_RUN(missing_events_should_still_give_a_valid_trace);
@@ -173,5 +214,6 @@ int main(void) {
     TEST_RUN(cut_should_split_every_level_into_nesting_pieces);
     TEST_RUN(names_should_be_escaped);
     TEST_RUN(events_should_wait_in_order_until_written);
+    TEST_RUN(waits_that_give_up_should_say_how);
     return TEST_DONE();
 }
