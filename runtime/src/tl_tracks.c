@@ -430,11 +430,12 @@ static const char *outcome_text(int err) {
     }
 }
 
-/* An empty piece after a level opened says nothing (the level opened just
- * where the state changes, as a pool task does) and is left out. */
+/* An empty piece after a level opened or closed or a cut says nothing (the
+ * state changes where the level did, as between a worker's back-to-back
+ * pool tasks) and is left out, unless it says how a wait ended. */
 static void state_close(uint32_t tid, uint64_t ns) {
     wthread *t = thr(tid);
-    if (t->state_open && (ns > t->st.start || t->st.cont != CONT_LEVEL)) {
+    if (t->state_open && (ns > t->st.start || t->st.cont == CONT_NO || t->gave_up)) {
         char x[64];
         const char *why = outcome_text(t->gave_up);
         x[0] = 0;
@@ -471,8 +472,8 @@ static void running(uint32_t tid, uint64_t ns, uint64_t flow_in, const tl_rec *s
 
 /* Ends a wait that gave up with err (ETIMEDOUT; EPIPE: the queue closed;
  * EBUSY: a try join of a running thread; ECANCELED: the thread was
- * cancelled in it; any other error): the thread runs on either way, so only the wait's
- * slice can tell, in args.outcome. */
+ * cancelled in it; any other error): the thread runs on either way, so
+ * only the wait's slice can tell, in args.outcome. */
 static void wait_failed(uint32_t tid, uint64_t ns, int err, const tl_rec *site_ev) {
     wthread *t = thr(tid);
     if (t->state != ST_RUNNING && t->state != ST_ENDED) t->gave_up = err ? err : -1;

@@ -238,8 +238,10 @@ static void task_submit(uint32_t tid, uint64_t ns, const tl_rec *e) {
 }
 
 /* The task's level is pushed before the worker's state turns to running,
- * so the idle slice ends where the task begins and no empty piece is left. */
-static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
+ * so the idle slice ends where the task begins and no empty piece is left.
+ * handover: the worker went straight on from another task (TASK_NEXT), so
+ * busy did not change and its counter is not written again. */
+static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e, int handover) {
     hobj *p = hobj_of(e->obj);
     uint64_t serial = TL_QARG_SERIAL(e->arg);
     htask *k = task_of(p, serial);
@@ -256,7 +258,7 @@ static void task_begin(uint32_t tid, uint64_t ns, const tl_rec *e) {
     k->state = TK_RUNNING, k->worker = tid, k->begin_ns = ns;
     p->busy++;
     counters(tid, ns, e->obj, "queued", (double)TL_QARG_COUNT(e->arg));
-    counters(tid, ns, e->obj, "busy", p->busy);
+    if (!handover) counters(tid, ns, e->obj, "busy", p->busy);
 }
 
 /* The args of a task's last piece (malloc'ed). The names and the message
@@ -295,7 +297,7 @@ static char *task_args(uint32_t pool, uint64_t serial, const htask *k) {
     return x.s;
 }
 
-static void task_end(uint32_t tid, uint64_t ns, const tl_rec *e) {
+static void task_end(uint32_t tid, uint64_t ns, const tl_rec *e, int handover) {
     hobj *p = hobj_of(e->obj);
     uint64_t serial = e->arg;
     htask *k = task_of(p, serial);
@@ -333,7 +335,7 @@ static void task_end(uint32_t tid, uint64_t ns, const tl_rec *e) {
     }
     k->state = TK_ENDED, k->worker = tid, k->end_ns = ns;
     if (p->busy) p->busy--;
-    counters(tid, ns, e->obj, "busy", p->busy);
+    if (!handover) counters(tid, ns, e->obj, "busy", p->busy);
 }
 
 static void future_done(uint32_t tid, uint64_t ns, const tl_rec *e) {
@@ -398,20 +400,20 @@ static void on_pool(uint32_t tid, uint64_t ns, const tl_rec *e) {
         task_submit(tid, ns, e);
         break;
     case TL_EV_TASK_BEGIN:
-        task_begin(tid, ns, e);
+        task_begin(tid, ns, e, 0);
         break;
     case TL_EV_TASK_FAIL:
         h->failed = 1, h->fail_msg = (const char *)(uintptr_t)e->arg, h->fail_status = (int64_t)e->val;
         break;
     case TL_EV_TASK_END:
-        task_end(tid, ns, e);
+        task_end(tid, ns, e, 0);
         break;
     case TL_EV_TASK_NEXT: {
         tl_rec end = *e, begin = *e;
         end.kind = TL_EV_TASK_END, end.arg = e->site, end.site = 0, end.aux = 0;
         begin.kind = TL_EV_TASK_BEGIN, begin.site = 0;
-        task_end(tid, ns, &end);
-        task_begin(tid, ns, &begin);
+        task_end(tid, ns, &end, 1);
+        task_begin(tid, ns, &begin, 1);
         break;
     }
     case TL_EV_TASK_CANCEL: {

@@ -217,6 +217,13 @@ case_handover() {
     for v in $(lines '"ph":"C"' '"name":"solo"' | sed -n 's/.*"busy":\([0-9]*\).*/\1/p'); do
         ((v <= 1)) || bad "solo busy $v > 1 worker"
     done
+    # Going straight on from task to task changes nothing to draw: busy is
+    # written when gate begins and when step 5 ends, and the worker's state
+    # has no empty pieces between the tasks.
+    n=$(lines '"ph":"C"' '"name":"solo"' '"busy":' | wc -l)
+    [[ $n == 2 ]] || bad "$n busy values written for solo, want 2 (1 at gate, 0 after step 5)"
+    [[ -z $(lines '"cat":"state"' '"dur":0,' '"continued":true') ]] ||
+        bad "empty continued state pieces in the trace"
     report
     grep -q 'solo' "$TEXT" || bad "the report does not name the pool solo"
     grep -qE '"tasks": *6[,}]' "$REPORT" || bad "report --json does not count 6 tasks in solo"

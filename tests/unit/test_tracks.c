@@ -16,6 +16,7 @@
 static tl_out out;
 static char path[64];
 static uint64_t seq = 1, now_ns = 1000;
+static uint64_t tick0; /* the clock's time zero, so that an event's ts is now_ns */
 
 static void open_trace(void) {
     snprintf(path, sizeof path, "/tmp/tl_tracks_XXXXXX");
@@ -28,7 +29,7 @@ static void open_trace(void) {
 static void ev(uint32_t tid, unsigned kind, uint32_t obj, uint64_t arg, unsigned aux) {
     tl_rec e = {0};
     now_ns += 1000;
-    e.ts = now_ns; /* monotonic clock mode: ticks are ns */
+    e.ts = tick0 + now_ns; /* monotonic clock mode: ticks are ns */
     e.seq = tl__kind_is_sync(kind) ? seq++ : 0;
     e.kind = (uint8_t)kind, e.obj = obj, e.arg = arg, e.aux = (uint16_t)aux;
     tl__tracks_event(tid, &e);
@@ -209,6 +210,8 @@ static void waits_that_give_up_should_say_how(void) {
 
 int main(void) {
     tl__clock_init(TL_CLOCK_MONOTONIC);
+    uint64_t t = tl__now();
+    tick0 = t - tl__clock_to_ns(t);
     TEST_RUN(missing_events_should_still_give_a_valid_trace);
     TEST_RUN(deep_phases_should_stop_at_the_limit);
     TEST_RUN(cut_should_split_every_level_into_nesting_pieces);
