@@ -661,6 +661,54 @@ out:
     tv_model_free(q);
 }
 
+/* A wait that timed out ends in the amber bar and says so in its label; one
+ * that got through does not. The timed-out one comes in two pieces (cut at
+ * a flush), its outcome on the last. */
+static int amber(tv_rgb a) { return a.r > 230 && a.g > 170 && a.g < 215 && a.b < 60; }
+
+static void check_gave_up(const char *outdir) {
+    static const char json[] =
+        "[{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"impatient\"}},\n"
+        "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"patient\"}},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":300,\"cat\":\"state\",\"name\":\"running\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":300,\"dur\":150,\"cat\":\"state\",\"name\":\"waiting for ev\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":450,\"dur\":150,\"cat\":\"state\",\"name\":\"waiting for ev\","
+        "\"args\":{\"continued\":true,\"outcome\":\"timed out\"}},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":600,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":0,\"dur\":300,\"cat\":\"state\",\"name\":\"running\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":300,\"dur\":300,\"cat\":\"state\",\"name\":\"waiting for ev\"},\n"
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":600,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"}]\n";
+    char err[256], png[1024];
+    tv_model *m = load_str("gave_up.json", json);
+    if (!m) return;
+    uint32_t a = lane_named(m, "impatient", TV_LANE_THREAD), b = lane_named(m, "patient", TV_LANE_THREAD);
+    CHECK(a != TV_NO_LANE && b != TV_NO_LANE);
+    if (a == TV_NO_LANE || b == TV_NO_LANE) goto out;
+    const tv_row *ra = &m->lanes[a].rows[0], *rb = &m->lanes[b].rows[0];
+    CHECK_MSG(ra->n == 3 && (ra->s[1].flags & TV_SLICE_TIMED_OUT) && (ra->s[1].flags & TV_SLICE_JOINED),
+              "the timed-out wait is not one joined slice marked timed out");
+    CHECK_MSG(rb->n == 3 && !(rb->s[1].flags & (TV_SLICE_TIMED_OUT | TV_SLICE_GAVE_UP)),
+              "the wait that got through is marked");
+    snprintf(png, sizeof png, "%s/gave_up.png", outdir);
+    tv_shot shot = {800, 300, 0, 0};
+    CHECK_MSG(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    SDL_Surface *sf = load_png(png);
+    tv_view *v = tv_view_new(m, 800, 300);
+    if (sf && v) {
+        int xe = (int)tv_t2x(v, 600 * US), ya = row_mid(v, a, 0), yb = row_mid(v, b, 0);
+        int na = 0, nb = 0, mid = 0;
+        for (int x = xe - 6; x <= xe; x++) na += amber(px(sf, x, ya)), nb += amber(px(sf, x, yb));
+        for (int x = (int)tv_t2x(v, 400 * US); x < (int)tv_t2x(v, 500 * US); x++) mid += amber(px(sf, x, ya));
+        CHECK_MSG(na >= 2, "no amber bar where the timed-out wait ends (x %d..%d, y %d)", xe - 6, xe, ya);
+        CHECK_MSG(nb == 0, "an amber bar where a wait that got through ends");
+        CHECK_MSG(mid == 0, "amber inside the timed-out wait, not at its end");
+    }
+    tv_view_free(v);
+    SDL_FreeSurface(sf);
+out:
+    tv_model_free(m);
+}
+
 /* tv_view_main with stderr captured: exit status and the lines it wrote */
 static int run_main(int argc, char **argv, char *errbuf, size_t len, const char *outdir) {
     char path[1024];
@@ -751,6 +799,7 @@ int main(int argc, char **argv) {
     check_lod(argv[2]);
     check_edges(argv[2]);
     check_utf8(argv[2]);
+    check_gave_up(argv[2]);
     check_main(argv[1], argv[2]);
     IMG_Quit();
     SDL_Quit();

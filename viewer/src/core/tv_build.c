@@ -245,7 +245,10 @@ static void one(tv_builder *b, const tv_rec *r, uint32_t i) {
         uint32_t l = thread_lane(b, proc, r);
         if (l == TV_NONE) return;
         tv_blane *L = &b->lanes[l];
-        if (!new_item(b, L, r, i, r->ph == 'X' ? r->u.dur : -1)) return;
+        tv_item *it = new_item(b, L, r, i, r->ph == 'X' ? r->u.dur : -1);
+        if (!it) return;
+        if (r->flags & TV_REC_TIMED_OUT) it->flags |= TV_SLICE_TIMED_OUT;
+        if (r->flags & TV_REC_GAVE_UP) it->flags |= TV_SLICE_GAVE_UP;
         uint32_t item = (uint32_t)(L->nitems - 1);
         if (r->ph == 'B') {
             uint32_t *s = TV_PUSH3(b, L->stack, L->nstack, L->capstack);

@@ -66,7 +66,8 @@ static void join(lane_ctx *c, tv_item *items, uint32_t into, uint32_t k) {
     tv_item *a = &items[into], *s = &items[k];
     int64_t end = item_end(s) > item_end(a) ? item_end(s) : item_end(a);
     a->dur = end - a->ts;
-    a->flags |= TV_SLICE_JOINED | (s->flags & TV_SLICE_UNFINISHED);
+    /* how a wait ended is on its last piece */
+    a->flags |= TV_SLICE_JOINED | (s->flags & (TV_SLICE_UNFINISHED | TV_SLICE_TIMED_OUT | TV_SLICE_GAVE_UP));
     /* An X piece with args of its own (a pool task's last piece: its
      * status) stays reachable as the slice's src_end. */
     const tv_rec *r = tv_brec(c->b, s->rec);

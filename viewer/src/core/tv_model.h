@@ -47,6 +47,8 @@ enum tv_slice_flags {
     TV_SLICE_FLOW_OUT = 1u << 2,   /* source of at least one flow */
     TV_SLICE_FLOW_IN = 1u << 3,    /* target of at least one flow */
     TV_SLICE_READ = 1u << 4,       /* a read hold (args.mode == "read", lock lanes) */
+    TV_SLICE_TIMED_OUT = 1u << 5,  /* a wait that timed out (args.outcome) */
+    TV_SLICE_GAVE_UP = 1u << 6,    /* a wait that ended otherwise unmet: closed, failed... */
 };
 
 typedef struct tv_slice {

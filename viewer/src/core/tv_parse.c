@@ -463,6 +463,8 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
                 if (is_true(a)) proto.flags |= TV_REC_CONTINUED;
             } else {
                 proto.flags |= TV_REC_ARGS;
+                if (a->string && a->string[0] == 'o' && !strcmp(a->string, "outcome"))
+                    proto.flags |= str_eq(a, "timed out") ? TV_REC_TIMED_OUT : TV_REC_GAVE_UP;
             }
         }
         if (is_true(fin) || is_true(fout)) {

@@ -53,13 +53,21 @@ static void on_span(void *ctx, const tv_span *sp) {
     const tv_slice *s = &c->row->s[sp->index];
     tv_rgb col = tv_view_slice_color(v, c->l, s);
     /* a one-pixel gap at the right end tells neighbours of one color apart */
-    tv_gfx_rect(c->g, col, x0, c->y, x1 - x0 - (x1 - x0 >= 5), TV_SLICE_H);
+    int gap = x1 - x0 >= 5, stop = 0;
+    tv_gfx_rect(c->g, col, x0, c->y, x1 - x0 - gap, TV_SLICE_H);
+    /* a wait that gave up ends in a bar: the thread runs on either way */
+    if ((s->flags & (TV_SLICE_TIMED_OUT | TV_SLICE_GAVE_UP)) && x1 - x0 >= 3) {
+        stop = x1 - x0 >= 8 ? 3 : 1;
+        tv_gfx_rect(c->g, tv_c_gave_up, x1 - gap - stop, c->y, stop, TV_SLICE_H);
+    }
     /* a label inside, kept on screen when the slice starts left of it */
-    int lx0 = x0 > v->g.tl_x0 ? x0 : v->g.tl_x0, lx1 = x1 < v->g.tl_x1 ? x1 : v->g.tl_x1;
+    int lx0 = x0 > v->g.tl_x0 ? x0 : v->g.tl_x0, lx1 = x1 - stop < v->g.tl_x1 ? x1 - stop : v->g.tl_x1;
     if (lx1 - lx0 >= 24) {
         const char *txt = (c->l->flags & TV_LANE_LOCK) && s->label ? tv_model_str(v->m, s->label)
                                                                    : tv_model_str(v->m, s->name);
-        tv_gfx_label(c->g, lx0 + 4, c->ty, lx1 - lx0 - 8, txt, tv_text_on(col), 0);
+        const char *why = (s->flags & TV_SLICE_TIMED_OUT) ? " (timed out)"
+                          : (s->flags & TV_SLICE_GAVE_UP) ? " (gave up)" : NULL;
+        tv_gfx_label_plus(c->g, lx0 + 4, c->ty, lx1 - lx0 - 8, txt, why, tv_text_on(col), 0);
     }
 }
 

@@ -63,6 +63,9 @@ void tv_gfx_tri(tv_gfx *g, tv_rgb c, float x0, float y0, float x1, float y1, flo
 void tv_gfx_line(tv_gfx *g, tv_rgb c, float x0, float y0, float x1, float y1, float width);
 void tv_gfx_flush_tris(tv_gfx *g);
 void tv_gfx_label(tv_gfx *g, int x, int y, int maxw, const char *s, tv_rgb c, int centre);
+/* s then suffix (a string literal: labels are drawn at the flush) */
+void tv_gfx_label_plus(tv_gfx *g, int x, int y, int maxw, const char *s, const char *suffix,
+                       tv_rgb c, int centre);
 void tv_gfx_flush_labels(tv_gfx *g);
 
 /* the whole frame (tv_draw.c) and its chrome (tv_draw_ui.c) */

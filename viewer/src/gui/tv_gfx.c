@@ -4,6 +4,7 @@
  * triangles into one geometry call keeps the number of renderer calls small.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
  * (model strings do). */
 struct tv_label {
     int x, y, maxw, centre;
-    const char *s;
+    const char *s, *suffix;
     char txt[16];
     tv_rgb c;
 };
@@ -144,6 +145,11 @@ void tv_gfx_flush_tris(tv_gfx *g) {
 }
 
 void tv_gfx_label(tv_gfx *g, int x, int y, int maxw, const char *s, tv_rgb c, int centre) {
+    tv_gfx_label_plus(g, x, y, maxw, s, NULL, c, centre);
+}
+
+void tv_gfx_label_plus(tv_gfx *g, int x, int y, int maxw, const char *s, const char *suffix,
+                       tv_rgb c, int centre) {
     if (g->nlabels == g->caplabels) {
         int cap = g->caplabels ? 2 * g->caplabels : 256;
         struct tv_label *l = realloc(g->labels, (size_t)cap * sizeof *l);
@@ -151,7 +157,7 @@ void tv_gfx_label(tv_gfx *g, int x, int y, int maxw, const char *s, tv_rgb c, in
         g->labels = l, g->caplabels = cap;
     }
     struct tv_label *l = &g->labels[g->nlabels++];
-    *l = (struct tv_label){x, y, maxw, centre, s, "", c};
+    *l = (struct tv_label){x, y, maxw, centre, s, suffix, "", c};
     size_t n = strlen(s);
     if (n < sizeof l->txt) {
         memcpy(l->txt, s, n + 1);
@@ -163,6 +169,11 @@ void tv_gfx_flush_labels(tv_gfx *g) {
     for (int i = 0; i < g->nlabels; i++) {
         const struct tv_label *l = &g->labels[i];
         const char *s = l->s ? l->s : l->txt;
+        char joined[512];
+        if (l->suffix) {
+            snprintf(joined, sizeof joined, "%s%s", s, l->suffix);
+            s = joined;
+        }
         int x = l->x;
         if (l->centre) {
             int w = tv_text_width(g->font, s);

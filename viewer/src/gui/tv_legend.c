@@ -6,7 +6,7 @@
 
 #include "tv_draw.h"
 
-enum icon { SWATCH, HOLDS, MARK, COND, DROPPED, FINDING, RACE, CYCLE, ARROW, COUNTER, TASK, PLAYHEAD };
+enum icon { SWATCH, HOLDS, MARK, COND, DROPPED, FINDING, RACE, CYCLE, ARROW, COUNTER, TASK, PLAYHEAD, GAVE_UP };
 
 static void draw_icon(tv_gfx *g, int icon, const char *arg, float x, float y) {
     /* (x, y): top-left of a 22 x 14 cell */
@@ -58,6 +58,10 @@ static void draw_icon(tv_gfx *g, int icon, const char *arg, float x, float y) {
     case PLAYHEAD:
         tv_gfx_fill(g, tv_c_playhead, (int)x + 10, (int)y, 2, 14);
         break;
+    case GAVE_UP: /* as tv_draw.c ends such a wait */
+        tv_gfx_fill(g, tv_state_color(arg), (int)x, (int)y + 2, 19, 11);
+        tv_gfx_fill(g, tv_c_gave_up, (int)x + 19, (int)y + 2, 3, 11);
+        break;
     }
 }
 
@@ -74,6 +78,7 @@ int tv_draw_legend(tv_gfx *g, int x, int y, int w) {
         {SWATCH, "joining", "joining a thread"},
         {SWATCH, "in barrier", "in a barrier"},
         {SWATCH, "sleeping", "sleeping"},
+        {GAVE_UP, "waiting for", "a wait that timed out (or gave up: queue closed, error)"},
         {HOLDS, "", "lock hold, in its holder's color (reads lighter)"},
         {TASK, "task", "pool task, a color per label"},
         {COUNTER, "", "counter (waiters, queue depth, busy workers)"},

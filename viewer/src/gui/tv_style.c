@@ -32,6 +32,7 @@ const tv_rgb tv_c_tooltip_bg = TV_RGB(255, 252, 222);
 const tv_rgb tv_c_playhead = TV_RGB(21, 101, 192);
 const tv_rgb tv_c_wait_bg = TV_RGB(253, 226, 226);  /* a waiting thread's line */
 const tv_rgb tv_c_focus_bg = TV_RGB(214, 228, 248); /* the focused finding's line */
+const tv_rgb tv_c_gave_up = TV_RGB(255, 193, 7);    /* the end of a wait that timed out */
 
 static int starts(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;

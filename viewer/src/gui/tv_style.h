@@ -39,7 +39,7 @@ extern const tv_rgb tv_c_bg, tv_c_lane_a, tv_c_lane_b, tv_c_proc_bg, tv_c_label_
     tv_c_axis_bg, tv_c_grid, tv_c_text, tv_c_text_dim, tv_c_sep, tv_c_arrow, tv_c_arrow_sel,
     tv_c_select, tv_c_panel_bg, tv_c_finding, tv_c_mark, tv_c_cond_mark, tv_c_counter_fill,
     tv_c_counter_line, tv_c_counter_range, tv_c_tooltip_bg, tv_c_playhead, tv_c_wait_bg,
-    tv_c_focus_bg;
+    tv_c_focus_bg, tv_c_gave_up;
 
 /* The color of state slice `name` (cat "state"): running green, waiting red,
  * and so on (docs/trace-format.md lists the names); anything else a stable
