@@ -677,7 +677,10 @@ static void check_gave_up(const char *outdir) {
         "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":600,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"},\n"
         "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":0,\"dur\":300,\"cat\":\"state\",\"name\":\"running\"},\n"
         "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":300,\"dur\":300,\"cat\":\"state\",\"name\":\"waiting for ev\"},\n"
-        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":600,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"}]\n";
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":600,\"dur\":400,\"cat\":\"state\",\"name\":\"running\"},\n"
+        /* another tool's slice with an arg of that name: not a wait */
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":3,\"ts\":0,\"dur\":600,\"cat\":\"build\",\"name\":\"compile\","
+        "\"args\":{\"outcome\":\"cached\"}}]\n";
     char err[256], png[1024];
     tv_model *m = load_str("gave_up.json", json);
     if (!m) return;
@@ -689,6 +692,12 @@ static void check_gave_up(const char *outdir) {
               "the timed-out wait is not one joined slice marked timed out");
     CHECK_MSG(rb->n == 3 && !(rb->s[1].flags & (TV_SLICE_TIMED_OUT | TV_SLICE_GAVE_UP)),
               "the wait that got through is marked");
+    uint32_t o = TV_NO_LANE; /* thread 3's lane, whatever its name */
+    for (uint32_t i = 0; i < m->nlanes && o == TV_NO_LANE; i++)
+        if (m->lanes[i].kind == TV_LANE_THREAD && i != a && i != b) o = i;
+    CHECK_MSG(o != TV_NO_LANE && m->lanes[o].rows[0].n == 1 &&
+                  !(m->lanes[o].rows[0].s[0].flags & (TV_SLICE_TIMED_OUT | TV_SLICE_GAVE_UP)),
+              "a slice of another category with args.outcome is marked as a wait that gave up");
     snprintf(png, sizeof png, "%s/gave_up.png", outdir);
     tv_shot shot = {800, 300, 0, 0};
     CHECK_MSG(tv_render_offscreen(m, &shot, png, 0, NULL, NULL, err, sizeof err) == 0, "%s", err);

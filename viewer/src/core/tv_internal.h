@@ -100,8 +100,8 @@ enum tv_rec_flags {
     TV_REC_FINDING = 1u << 6,   /* cat == "finding" */
     TV_REC_LOCK = 1u << 7,      /* cat == "lock" */
     TV_REC_ARGS = 1u << 8,      /* X/B: args other than continued */
-    TV_REC_TIMED_OUT = 1u << 9, /* X/B: args.outcome == "timed out" (a wait) */
-    TV_REC_GAVE_UP = 1u << 10,  /* X/B: another args.outcome (closed, failed, ...) */
+    TV_REC_TIMED_OUT = 1u << 9, /* X/B of cat "state": args.outcome == "timed out" */
+    TV_REC_GAVE_UP = 1u << 10,  /* ... another args.outcome (closed, failed, ...) */
 };
 
 /* Metadata kinds (tv_rec.scope of an M record). */

@@ -454,6 +454,7 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
     const char *cs = cat ? cat->valuestring : "";
     int is_lock = cs[0] == 'l' && cs[1] == 'o' && cs[2] == 'c' && cs[3] == 'k' && !cs[4];
     if (is_lock) proto.flags |= TV_REC_LOCK;
+    int is_state = cs[0] == 's' && !strcmp(cs, "state");
 
     switch (phc) {
     case 'X':
@@ -463,7 +464,8 @@ static int parse_fields(ctx *c, const cJSON *root, int room) {
                 if (is_true(a)) proto.flags |= TV_REC_CONTINUED;
             } else {
                 proto.flags |= TV_REC_ARGS;
-                if (a->string && a->string[0] == 'o' && !strcmp(a->string, "outcome"))
+                /* threadlens's state slices only: elsewhere "outcome" may mean anything */
+                if (is_state && a->string && a->string[0] == 'o' && !strcmp(a->string, "outcome"))
                     proto.flags |= str_eq(a, "timed out") ? TV_REC_TIMED_OUT : TV_REC_GAVE_UP;
             }
         }
