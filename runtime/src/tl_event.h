@@ -218,7 +218,8 @@ static inline const char *tl__qop_wait_text(unsigned op) {
 #define TL_QARG_COUNT(arg) ((arg) >> 40)
 
 /* Pool tasks, by serial, in the groups TASKS_FREED names: a pool records
- * one event per group, not one per future released. */
+ * one event per group, not one per future released, and the writer keeps
+ * its task records in the same groups, so it frees one per event. */
 #define TL_TASK_CHUNK 1024u
 
 /* Event flags. */

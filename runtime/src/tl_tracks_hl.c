@@ -20,7 +20,6 @@
 #include "tl_tracks_int.h"
 
 #define PUTS_KEPT 4096 /* per queue: older unconsumed puts lose their arrow */
-#define TASK_CHUNK 1024
 
 typedef struct tok { uint64_t serial; uint32_t tid; uint64_t ns; } tok;
 
@@ -40,7 +39,7 @@ typedef struct htask {
 typedef struct hobj {
     tok *puts;               /* queue: ring of PUTS_KEPT */
     uint32_t puts_head, puts_count;
-    htask **tasks;           /* pool: chunks of TASK_CHUNK, by serial */
+    htask **tasks;           /* pool: chunks of TL_TASK_CHUNK, by serial (TASKS_FREED frees one) */
     uint32_t ntasks_chunks;
     uint32_t busy;
     tok last;                /* event: the last set; timer: the cancel in time */
@@ -74,12 +73,12 @@ static hthread *hthr(uint32_t tid) {
 
 /* The task with that serial (created on first mention). */
 static htask *task_of(hobj *p, uint64_t serial) {
-    uint64_t c = serial / TASK_CHUNK;
+    uint64_t c = serial / TL_TASK_CHUNK;
     if (c > UINT32_MAX / 2) c = UINT32_MAX / 2; /* a corrupt serial: one shared slot */
     if (c >= p->ntasks_chunks) p->tasks = tl__tk_grow(p->tasks, &p->ntasks_chunks, (uint32_t)c, sizeof *p->tasks);
-    if (!p->tasks[c] && !(p->tasks[c] = calloc(TASK_CHUNK, sizeof(htask))))
+    if (!p->tasks[c] && !(p->tasks[c] = calloc(TL_TASK_CHUNK, sizeof(htask))))
         tl__die("out of memory in the trace writer");
-    htask *k = &p->tasks[c][serial % TASK_CHUNK];
+    htask *k = &p->tasks[c][serial % TL_TASK_CHUNK];
     if (!k->jlabel) k->jlabel = "task";
     return k;
 }
